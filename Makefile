@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make report-q3` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CONFIG ?= input/ke-hoach-112.toml
+PERIOD ?=
+# Needed to produce the report (WeasyPrint's Pango, the Vietnamese-complete font).
+DEBS_RUNTIME := fonts-liberation2 fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# Needed by the test suite: real clients that open what we produce.
+DEBS_TEST := libreoffice-writer-nogui poppler-utils qpdf default-jre-headless \
+             libpdfbox2-java libactivation-java libjaxb-api-java
+
+.PHONY: setup setup-test report report-q3 templates check-template import-plan test bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install -qq --disable-pip-version-check -r requirements.lock
+	@$(VENV)/bin/pip install -qq --disable-pip-version-check --no-deps --no-build-isolation -e . 2>/dev/null \
+	  || $(VENV)/bin/pip install -qq --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+setup: $(STAMP)
+	@scripts/ensure-debs.sh $(DEBS_RUNTIME)
+
+setup-test: setup
+	@scripts/ensure-debs.sh $(DEBS_TEST)
+
+report-q3: setup
+	@$(PY) -m pipeline report --config $(CONFIG) --period q3
+
+report: setup
+	@test -n "$(PERIOD)" || { echo "Cần chỉ rõ kỳ báo cáo, ví dụ: make report PERIOD=2022-H1"; exit 2; }
+	@$(PY) -m pipeline report --config $(CONFIG) --period $(PERIOD) $(ARGS)
+
+templates: setup
+	@test -n "$(PERIOD)" || { echo "Cần chỉ rõ kỳ báo cáo, ví dụ: make templates PERIOD=2022-Q3"; exit 2; }
+	@$(PY) -m pipeline templates --config $(CONFIG) --period $(PERIOD)
+
+check-template: setup
+	@$(PY) -m pipeline check-template --config $(CONFIG)
+
+test: setup-test
+	@$(PY) -m pytest -q $(ARGS)
+
+bench: setup-test
+	@$(PY) -m pipeline.bench $(ARGS)
+
+clean:
+	rm -rf output .pytest_cache build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

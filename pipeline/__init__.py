@@ -1,0 +1,1 @@
+"""Agencies' Excel progress sheets -> the official BÁO CÁO (DOCX + PDF/A)."""

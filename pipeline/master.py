@@ -1,0 +1,170 @@
+"""Master data: the task table and the agency registry, loaded and validated.
+
+Master workbook format (input/nhiem-vu-112.xlsx, written by the lead; loaded by `pipeline.master.load_master(path) -> Master`)
+Sheet "Nhiệm vụ" (row 1 = header, one row per leaf task, in appendix order), columns:
+  A "Mã" (task id: "I.1", "II.4", "III.4.1") | B "Phần" ("I"|"II"|"III") | C "Tên phần" (section title, upper case as in the appendix) |
+  D "TT" (number as printed: "1", "4.1") | E "Nhóm" (parent group text for sub-items, e.g. "Về mở cửa khẩu phụ tuyến biên giới" for III.4.1/III.4.2; empty otherwise) |
+  F "Nội dung" | G "Cơ quan chủ trì" (agency codes separated by "; ", e.g. "BCHQS; BDBP; CA") | H "Ghi chú chủ trì" (qualifier written with the leads, e.g. "theo chức năng, nhiệm vụ của ngành"; empty mostly) |
+  I "Cơ quan phối hợp" (text as written) | J "Thời hạn" (as written: "Quý II/2022") | K "Sản phẩm"
+Sheet "Cơ quan": A "Mã" | B "Tên chính thức" | C "Tên ngắn" | D "Tên gọi khác" (aliases separated by "; ")
+Sheet "Đính chính" (corrections of scanning errors): A "Vị trí" (e.g. "Nhiệm vụ III.1, cột Nội dung") | B "Nguyên văn" (the erroneous fragment exactly as in the scan) | C "Đã sửa" | D "Ghi chú"
+Model objects (pipeline/model.py): Master(tasks: list[Task], agencies: dict[code, Agency], corrections: list[Correction]); Task(id, section, section_title, number, group, content, lead_codes: tuple, lead_note, coordinators, deadline: Deadline(text, kind, due), product, order).
+Deadline parsing: `pipeline.deadlines.parse_deadline(text) -> Deadline` raises ValueError with a Vietnamese message for unparseable text.
+Lead agency codes used: VPTU (Văn phòng Tỉnh ủy), BCHQS (Bộ Chỉ huy Quân sự tỉnh), BDBP (Bộ Chỉ huy Bộ đội Biên phòng tỉnh), CA (Công an tỉnh), SKHDT (Sở Kế hoạch và Đầu tư), SYT (Sở Y tế), SNNPTNT (Sở Nông nghiệp và Phát triển nông thôn), SNV (Sở Nội vụ), STTTT (Sở Thông tin và Truyền thông), SKHCN (Sở Khoa học và Công nghệ), BQLKKTPQ (Ban Quản lý Khu kinh tế Phú Quốc), STNMT (Sở Tài nguyên và Môi trường), SNGV (Sở Ngoại vụ), SGTVT (Sở Giao thông vận tải), SCT (Sở Công Thương).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+
+from pipeline.deadlines import parse_deadline
+from pipeline.errors import PipelineError, ProblemList
+from pipeline.model import Agency, Correction, Master, Task
+
+TASK_SHEET = "Nhiệm vụ"
+AGENCY_SHEET = "Cơ quan"
+CORRECTION_SHEET = "Đính chính"
+
+TASK_COLUMNS = ["Mã", "Phần", "Tên phần", "TT", "Nhóm", "Nội dung", "Cơ quan chủ trì",
+                "Ghi chú chủ trì", "Cơ quan phối hợp", "Thời hạn", "Sản phẩm"]
+AGENCY_COLUMNS = ["Mã", "Tên chính thức", "Tên ngắn", "Tên gọi khác"]
+CORRECTION_COLUMNS = ["Vị trí", "Nguyên văn", "Đã sửa", "Ghi chú"]
+
+_ID = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)\.(\d+(?:\.\d+)?)$")
+
+
+def _text(value) -> str:
+    from pipeline.vntext import clean_cell
+    return clean_cell(value)
+
+
+def _split_codes(value: str) -> tuple[str, ...]:
+    return tuple(c.strip() for c in re.split(r"[;,\n]", value) if c.strip())
+
+
+def _open(path: Path):
+    if not path.is_file():
+        raise PipelineError(f"Không tìm thấy bảng nhiệm vụ «{path}».")
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a bad file
+        raise PipelineError(f"Không mở được bảng nhiệm vụ «{path}»: tệp không phải sổ Excel .xlsx hợp lệ ({type(exc).__name__}).") from None
+
+
+def _rows(wb, path: Path, sheet: str, columns: list[str], problems: ProblemList):
+    """Yield (row_number, {column: text}) for the non-empty rows of a sheet with a checked header."""
+    if sheet not in wb.sheetnames:
+        problems.add(path.name, f"thiếu trang «{sheet}»", sheet=sheet)
+        return
+    rows = wb[sheet].iter_rows(values_only=True)
+    header = [_text(v) for v in next(rows, ())]
+    for i, name in enumerate(columns):
+        if i >= len(header) or header[i] != name:
+            found = header[i] if i < len(header) else ""
+            problems.add(path.name, f"tiêu đề cột thứ {i + 1} phải là «{name}», đang là «{found}»",
+                         sheet=sheet, row=1, column=name)
+            return
+    for number, values in enumerate(rows, start=2):
+        cells = {name: _text(values[i] if i < len(values) else None) for i, name in enumerate(columns)}
+        if any(cells.values()):
+            yield number, cells
+
+
+def load_registry(path: Path | str, problems: ProblemList | None = None) -> dict[str, Agency]:
+    path = Path(path)
+    own = problems is None
+    problems = ProblemList() if own else problems
+    wb = _open(path)
+    agencies: dict[str, Agency] = {}
+    for row, c in _rows(wb, path, AGENCY_SHEET, AGENCY_COLUMNS, problems):
+        code = c["Mã"]
+        if not code:
+            problems.add(path.name, "thiếu mã cơ quan", sheet=AGENCY_SHEET, row=row, column="Mã")
+            continue
+        if code in agencies:
+            problems.add(path.name, f"mã cơ quan «{code}» bị trùng", sheet=AGENCY_SHEET, row=row, column="Mã")
+            continue
+        if not c["Tên chính thức"]:
+            problems.add(path.name, f"cơ quan «{code}» thiếu tên chính thức", sheet=AGENCY_SHEET, row=row,
+                         column="Tên chính thức")
+            continue
+        aliases = tuple(a.strip() for a in c["Tên gọi khác"].split(";") if a.strip())
+        agencies[code] = Agency(code, c["Tên chính thức"], c["Tên ngắn"] or c["Tên chính thức"], aliases)
+    wb.close()
+    if own:
+        problems.raise_if_errors(f"Danh mục cơ quan «{path.name}» có lỗi")
+    return agencies
+
+
+def load_corrections(path: Path | str, problems: ProblemList | None = None) -> list[Correction]:
+    path = Path(path)
+    own = problems is None
+    problems = ProblemList() if own else problems
+    wb = _open(path)
+    out = []
+    for row, c in _rows(wb, path, CORRECTION_SHEET, CORRECTION_COLUMNS, problems):
+        if not c["Nguyên văn"] or not c["Đã sửa"]:
+            problems.add(path.name, "dòng đính chính phải có cả «Nguyên văn» và «Đã sửa»",
+                         sheet=CORRECTION_SHEET, row=row)
+            continue
+        out.append(Correction(c["Vị trí"], c["Nguyên văn"], c["Đã sửa"], c["Ghi chú"]))
+    wb.close()
+    if own:
+        problems.raise_if_errors(f"Danh sách đính chính «{path.name}» có lỗi")
+    return out
+
+
+def load_master(path: Path | str) -> Master:
+    """Load and validate the master workbook; every problem is listed before raising."""
+    path = Path(path)
+    problems = ProblemList()
+    agencies = load_registry(path, problems)
+    corrections = load_corrections(path, problems)
+    wb = _open(path)
+    tasks: list[Task] = []
+    seen: dict[str, int] = {}
+    for row, c in _rows(wb, path, TASK_SHEET, TASK_COLUMNS, problems):
+        def bad(column: str, message: str) -> None:
+            problems.add(path.name, message, sheet=TASK_SHEET, row=row, column=column)
+
+        task_id, section = c["Mã"], c["Phần"]
+        m = _ID.match(task_id)
+        if not m:
+            bad("Mã", f"mã nhiệm vụ «{task_id}» không đúng dạng «Phần.TT» (ví dụ I.1, III.4.1)")
+            continue
+        if task_id in seen:
+            bad("Mã", f"mã nhiệm vụ «{task_id}» trùng với dòng {seen[task_id]}")
+            continue
+        seen[task_id] = row
+        if section != m.group(1):
+            bad("Phần", f"phần «{section}» không khớp với mã nhiệm vụ «{task_id}»")
+        if c["TT"] != m.group(2):
+            bad("TT", f"số thứ tự «{c['TT']}» không khớp với mã nhiệm vụ «{task_id}»")
+        if not c["Nội dung"]:
+            bad("Nội dung", f"nhiệm vụ {task_id} không có nội dung")
+        leads = _split_codes(c["Cơ quan chủ trì"])
+        if not leads:
+            bad("Cơ quan chủ trì", f"nhiệm vụ {task_id} chưa có cơ quan chủ trì")
+        for code in leads:
+            if code not in agencies:
+                bad("Cơ quan chủ trì", f"mã cơ quan «{code}» của nhiệm vụ {task_id} không có trong trang «{AGENCY_SHEET}»")
+        try:
+            deadline = parse_deadline(c["Thời hạn"])
+        except ValueError as exc:
+            bad("Thời hạn", f"nhiệm vụ {task_id}: {exc}")
+            continue
+        tasks.append(Task(
+            id=task_id, section=section, section_title=c["Tên phần"], number=c["TT"], group=c["Nhóm"],
+            content=c["Nội dung"], lead_codes=leads, lead_note=c["Ghi chú chủ trì"],
+            coordinators=c["Cơ quan phối hợp"], deadline=deadline, product=c["Sản phẩm"], order=len(tasks),
+        ))
+    wb.close()
+    if not tasks and not problems.errors:
+        problems.add(path.name, "không có nhiệm vụ nào", sheet=TASK_SHEET)
+    problems.raise_if_errors(f"Bảng nhiệm vụ «{path.name}» có lỗi")
+    leading = {c for t in tasks for c in t.lead_codes}
+    agencies = {code: Agency(a.code, a.name, a.short_name, a.aliases, code in leading) for code, a in agencies.items()}
+    return Master(tasks=tasks, agencies=agencies, corrections=corrections, source=str(path))

@@ -1,0 +1,59 @@
+"""Reporting periods: codes, Vietnamese labels and data cut-off windows (FORMAT.md §5)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.errors import PipelineError
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@dataclass(frozen=True)
+class Period:
+    code: str        # "2022-Q3", "2022-H1", "2022-9M", "2022"
+    kind: str        # "quarter" | "half" | "nine_months" | "year"
+    year: int
+    label: str       # "quý III năm 2022"
+    start: date      # data cut-off window, first day (Nghị định 09/2019, Điều 12)
+    end: date        # data cut-off window, last day: status is judged as of this day
+    last_month: int  # the period's last calendar month (the report goes out that month)
+
+    @property
+    def window_text(self) -> str:
+        from pipeline.vntext import format_date_short
+        return f"từ {format_date_short(self.start)} đến {format_date_short(self.end)}"
+
+
+def _quarter(year: int, q: int) -> Period:
+    last = 3 * q
+    first_prev = 3 * q - 3  # month before the quarter
+    start = date(year - 1, 12, 15) if first_prev == 0 else date(year, first_prev, 15)
+    return Period(f"{year}-Q{q}", "quarter", year, f"quý {_ROMAN[q]} năm {year}", start, date(year, last, 14), last)
+
+
+def parse_period(code: str, default_year: int | None = None) -> Period:
+    """`2022-Q3`, `2022-H1`, `2022-9M`, `2022`; `q3`/`h1`/`9m` use `default_year`."""
+    raw = (code or "").strip().upper()
+    m = re.fullmatch(r"(?:(\d{4})-?)?(Q[1-4]|H1|9M)?", raw)
+    if not raw or not m or (m.group(1) is None and m.group(2) is None):
+        raise PipelineError(
+            f"Kỳ báo cáo «{code}» không hợp lệ; dùng dạng 2022-Q1 … 2022-Q4, 2022-H1 (6 tháng đầu năm), "
+            "2022-9M (9 tháng) hoặc 2022 (cả năm)."
+        )
+    if m.group(1):
+        year = int(m.group(1))
+    elif default_year is not None:
+        year = default_year
+    else:
+        raise PipelineError(f"Kỳ báo cáo «{code}» thiếu năm, ví dụ 2022-Q3.")
+    part = m.group(2)
+    prev_dec = date(year - 1, 12, 15)
+    if part is None:
+        return Period(f"{year}", "year", year, f"năm {year}", prev_dec, date(year, 12, 14), 12)
+    if part == "H1":
+        return Period(f"{year}-H1", "half", year, f"6 tháng đầu năm {year}", prev_dec, date(year, 6, 14), 6)
+    if part == "9M":
+        return Period(f"{year}-9M", "nine_months", year, f"9 tháng năm {year}", prev_dec, date(year, 9, 14), 9)
+    return _quarter(year, int(part[1]))

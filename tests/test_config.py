@@ -1,0 +1,53 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.errors import PipelineError
+from tests.conftest import CONFIG
+
+
+def test_sample_configuration_loads(config):
+    assert config.plan_number == "112/KH-UBND"
+    assert config.issuer_header_lines == ("ỦY BAN NHÂN DÂN", "TỈNH KIÊN GIANG")
+    assert config.recipients == ("Thủ tướng Chính phủ", "Văn phòng Chính phủ")
+    assert config.directive_citation.startswith("Thông báo số 99/TB-VPCP ngày 05/4/2022")
+    assert config.signer_name == "Lâm Minh Thành"
+    assert config.master_path.is_file()
+
+
+def _variant(tmp_path: Path, old: str, new: str) -> Path:
+    text = CONFIG.read_text(encoding="utf-8")
+    assert old in text
+    p = tmp_path / "cfg.toml"
+    p.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("old, new, expect", [
+    ('name = "Lâm Minh Thành"', "", "thiếu khóa «signer.name»"),
+    ('place = "Kiên Giang"', 'plaec = "Kiên Giang"', "khóa «plaec» không được biết đến"),
+    ("reporting_year = 2022", 'reporting_year = "2022"', "«plan.reporting_year» phải là một số nguyên"),
+    ("date = 2022-05-09", 'date = "09/5/2022"', "«plan.date» phải là một ngày"),
+    ('recipients = ["Thủ tướng Chính phủ", "Văn phòng Chính phủ"]', "recipients = []", "«report.recipients» phải là một danh sách"),
+    ("[signer]", "[signers]", "mục [signers] không được biết đến"),
+    ('notation = "BC-UBND"', 'notation = "BC-UBND', "sai cú pháp TOML"),
+])
+def test_config_errors_name_the_key_and_the_file(tmp_path, old, new, expect):
+    path = _variant(tmp_path, old, new)
+    with pytest.raises(PipelineError) as err:
+        load_config(path)
+    msg = str(err.value)
+    assert expect in msg and str(path) in msg
+
+
+def test_missing_file():
+    with pytest.raises(PipelineError, match="Không tìm thấy tệp cấu hình"):
+        load_config("khong-co.toml")
+
+
+def test_no_province_specific_text_in_python_code():
+    src = Path(__file__).resolve().parent.parent / "pipeline"
+    offenders = [p.name for p in src.glob("*.py") if re.search(r"Kiên Giang|112/KH|Lâm Minh Thành", p.read_text(encoding="utf-8"))]
+    assert offenders == []

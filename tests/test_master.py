@@ -1,0 +1,103 @@
+from collections import Counter
+
+import openpyxl
+import pytest
+
+from pipeline.errors import PipelineError
+from pipeline.master import load_master
+
+
+def test_committed_master_has_the_35_leaf_tasks(master):
+    assert len(master.tasks) == 35
+    assert Counter(t.section for t in master.tasks) == {"I": 8, "II": 11, "III": 16}
+    ids = [t.id for t in master.tasks]
+    assert ids[:3] == ["I.1", "I.2", "I.3"]
+    assert ["III.4.1", "III.4.2", "III.5.1", "III.5.2"] == [i for i in ids if i.count(".") == 2]
+    assert len(set(ids)) == 35
+
+
+def test_group_rows_and_multi_lead_task(master):
+    t = master.task("III.4.1")
+    assert t.group == "Về mở cửa khẩu phụ tuyến biên giới" and t.number == "4.1"
+    assert master.task("I.2").lead_codes == ("BCHQS", "BDBP", "CA")
+    assert master.task("I.2").lead_note == "theo chức năng, nhiệm vụ của ngành"
+    assert master.tasks_of("CA") == [master.task("I.2")]
+    assert master.agencies["SGTVT"].name == "Sở Giao thông vận tải"
+    assert "Sở Giao thông và vận tải" in master.agencies["SGTVT"].aliases
+    assert "BCH BĐBP tỉnh" in (master.agencies["BDBP"].short_name, *master.agencies["BDBP"].aliases)
+
+
+def test_scanning_errors_are_corrected_and_listed(master):
+    text = " ".join(f"{t.content} {t.product} {t.lead_note} {t.coordinators}" for t in master.tasks)
+    for wrong in ["Quy hoạch tinh", "chò chuyền đổi", "9 công cồn lại", "Tờ tình", "Thông nhất", "đạo tạo",
+                  "Tỉnh Ủy", "<u>", "<i>", "<ul", "<p>"]:
+        assert wrong not in text, wrong
+    for right in ["Quy hoạch tỉnh phải", "chờ chuyển đổi", "9 cống còn lại", "Tờ trình", "Thống nhất nguồn vốn",
+                  "đào tạo", "Văn phòng Tỉnh ủy"]:
+        assert right in text, right
+    listed = {(c.original, c.corrected) for c in master.corrections}
+    assert ("Noi nhậm:", "Nơi nhận:") in listed and ("Tờ tình", "Tờ trình") in listed
+    # every correction of a task names a task that exists and its corrected text is really there
+    for c in master.corrections:
+        if c.where.startswith("Nhiệm vụ "):
+            task_id = c.where.split()[2].rstrip(",")
+            task = master.task(task_id)
+            assert c.corrected in f"{task.content} {task.product} {task.lead_note}", c
+
+
+def test_every_lead_agency_is_in_the_registry(master):
+    assert len(master.lead_codes()) == 15
+    assert all(master.agencies[c].leads_tasks for c in master.lead_codes())
+    assert not master.agencies["STC"].leads_tasks
+
+
+def _break(path, sheet, cell, value):
+    wb = openpyxl.load_workbook(path)
+    wb[sheet][cell] = value
+    wb.save(path)
+
+
+@pytest.mark.parametrize("sheet, cell, value, expect", [
+    ("Nhiệm vụ", "A3", "I.1", "mã nhiệm vụ «I.1» trùng với dòng 2"),
+    ("Nhiệm vụ", "G5", "SKHDT; SXYZ", "mã cơ quan «SXYZ» của nhiệm vụ I.4 không có trong trang «Cơ quan»"),
+    ("Nhiệm vụ", "J6", "Sớm nhất có thể", "không hiểu thời hạn «Sớm nhất có thể»"),
+    ("Nhiệm vụ", "F7", None, "nhiệm vụ I.6 không có nội dung"),
+    ("Nhiệm vụ", "A8", "I-7", "không đúng dạng"),
+    ("Nhiệm vụ", "J1", "Hạn", "tiêu đề cột thứ 10 phải là «Thời hạn»"),
+    ("Cơ quan", "A3", "VPTU", "mã cơ quan «VPTU» bị trùng"),
+])
+def test_broken_master_rows_are_reported_with_sheet_row_column(master_copy, sheet, cell, value, expect):
+    _break(master_copy, sheet, cell, value)
+    with pytest.raises(PipelineError) as err:
+        load_master(master_copy)
+    msg = str(err.value)
+    assert expect in msg
+    row = int("".join(ch for ch in cell if ch.isdigit()))
+    assert f"trang «{sheet}», dòng {row}" in msg
+
+
+def test_all_problems_are_listed_at_once(master_copy):
+    wb = openpyxl.load_workbook(master_copy)
+    wb["Nhiệm vụ"]["J2"] = "??"
+    wb["Nhiệm vụ"]["G3"] = "KHONGCO"
+    wb.save(master_copy)
+    with pytest.raises(PipelineError) as err:
+        load_master(master_copy)
+    assert "2 lỗi" in str(err.value) and "dòng 2" in str(err.value) and "dòng 3" in str(err.value)
+
+
+def test_a_missing_sheet_or_a_non_workbook(tmp_path, master_copy):
+    wb = openpyxl.load_workbook(master_copy)
+    del wb["Cơ quan"]
+    wb.save(master_copy)
+    with pytest.raises(PipelineError, match="thiếu trang «Cơ quan»"):
+        load_master(master_copy)
+    junk = tmp_path / "x.xlsx"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(PipelineError, match="không phải sổ Excel"):
+        load_master(junk)
+
+
+def test_legacy_encoded_master_text_is_converted(master_copy):
+    _break(master_copy, "Nhiệm vụ", "I3", "Së KÕ ho¹ch vµ §Çu t−")
+    assert load_master(master_copy).task("I.2").coordinators == "Sở Kế hoạch và Đầu tư"

@@ -1,0 +1,76 @@
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from pipeline.merge import (DONE_LATE, DONE_ON_TIME, NOT_REPORTED, ONGOING, OPEN_IN_TIME, OPEN_OVERDUE,
+                            STATUS_LABELS, classify, merge)
+from pipeline.periods import parse_period
+
+DONE, DOING = "Đã hoàn thành", "Đang thực hiện"
+Q3 = parse_period("2022-Q3")  # cut-off 14/9/2022
+
+
+def rep(status, on=None):
+    return {"status": status, "completed_on": on}
+
+
+@pytest.mark.parametrize("due, reports, expected", [
+    (date(2022, 6, 30), [rep(DONE, date(2022, 6, 30))], DONE_ON_TIME),        # on the deadline day
+    (date(2022, 6, 30), [rep(DONE, date(2022, 7, 1))], DONE_LATE),            # a day after
+    (date(2022, 9, 30), [rep(DOING)], OPEN_IN_TIME),                          # due after the cut-off
+    (date(2022, 9, 14), [rep(DOING)], OPEN_IN_TIME),                          # due on the cut-off day
+    (date(2022, 9, 13), [rep(DOING)], OPEN_OVERDUE),                          # due the day before
+    (None, [rep(DOING)], ONGOING),                                            # recurring: never late
+    (None, [rep(DONE, date(2022, 8, 1))], ONGOING),
+    (None, [None], NOT_REPORTED),
+    (date(2022, 6, 30), [None, None], NOT_REPORTED),
+    # multi-lead: done only when every lead reports done; the latest date counts
+    (date(2022, 6, 30), [rep(DONE, date(2022, 6, 1)), rep(DONE, date(2022, 7, 5))], DONE_LATE),
+    (date(2022, 6, 30), [rep(DONE, date(2022, 6, 1)), None], OPEN_OVERDUE),
+    (date(2022, 12, 31), [rep(DONE, date(2022, 6, 1)), None], OPEN_IN_TIME),
+    # done without a date: judged as finished on the cut-off day
+    (date(2022, 9, 30), [rep(DONE, None)], DONE_ON_TIME),
+    (date(2022, 6, 30), [rep(DONE, None)], DONE_LATE),
+])
+def test_classification_at_the_edges(due, reports, expected):
+    assert classify(due, Q3.end, reports) == expected
+
+
+def _rows(*rows):
+    cols = ["agency", "task_id", "status", "completed_on", "progress", "results", "output_doc", "difficulties", "proposals"]
+    df = pd.DataFrame([dict(zip(cols, r)) for r in rows], columns=cols)
+    df["completed_on"] = pd.to_datetime(df["completed_on"])
+    return df
+
+
+def test_merge_multi_lead_task_with_one_lead_missing(master):
+    rows = _rows(
+        ("BCHQS", "I.2", DONE, "2022-08-01", 100.0, "Tổ chức diễn tập khu vực phòng thủ", "", "Thiếu kinh phí", ""),
+        ("BDBP", "I.2", DOING, None, 70.0, "Tuần tra biên giới", "", "thiếu kinh phí.", "Bổ sung kinh phí"),
+        ("SNGV", "III.4.1", DONE, "2022-09-30", 100.0, "Đã trao đổi với tỉnh Kampot", "CV 12/SNgV", "", ""),
+        ("STNMT", "III.14", DONE, "2022-04-30", 100.0, "Đã tham mưu", "", "", "bổ sung kinh phí"),
+        ("SKHDT", "II.7", DOING, None, 80.0, "Đang hoàn thiện dự thảo", "", "", ""),
+    )
+    m = merge(master, Q3, rows, ["BCHQS", "BDBP", "SNGV", "STNMT", "SKHDT"])
+    i2 = m.statuses["I.2"]
+    assert i2.status == ONGOING  # Thường xuyên
+    assert [l.reported for l in i2.leads] == [True, True, False]
+    assert m.statuses["III.4.1"].status == DONE_ON_TIME  # done 30/9 with a Quý III deadline
+    assert m.statuses["III.14"].status == DONE_ON_TIME
+    assert m.statuses["II.7"].status == OPEN_OVERDUE    # due 30/6/2022, still in progress at 14/9
+    assert m.statuses["III.1"].status == NOT_REPORTED
+    assert sum(m.by_status.values()) == 35
+    assert int(m.by_section.loc["I", "total"]) == 8 and int(m.by_section["total"].sum()) == 35
+    assert m.missing_agencies[0] == "VPTU" and "CA" in m.missing_agencies and "SKHDT" not in m.missing_agencies
+    assert int(m.by_agency.loc["CA", "total"]) == 1 and not m.by_agency.loc["CA", "reported"]
+    # duplicates merged (case, trailing dot), both agencies kept
+    kinh_phi = [d for d in m.difficulties if d.text.lower().startswith("thiếu kinh phí")]
+    assert len(kinh_phi) == 1 and kinh_phi[0].agencies == ["Bộ Chỉ huy Quân sự tỉnh", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh"]
+    assert len(m.proposals) == 1
+
+
+def test_status_labels_are_the_government_office_words():
+    assert set(STATUS_LABELS.values()) == {
+        "Đã hoàn thành đúng hạn", "Đã hoàn thành quá hạn", "Chưa hoàn thành, trong hạn",
+        "Chưa hoàn thành, quá hạn", "Thực hiện thường xuyên", "Chưa báo cáo"}
