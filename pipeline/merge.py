@@ -123,8 +123,8 @@ def _gather(pairs: list[tuple[str, str]]) -> list[Attributed]:
         for item in (t.strip(" -•\t") for t in text.split("\n")):
             if not item:
                 continue
-            key = fold(item).rstrip(".;")
-            entry = out.setdefault(key, Attributed(item.rstrip(";"), []))
+            item = item.rstrip(" .;")
+            entry = out.setdefault(fold(item), Attributed(item[:1].upper() + item[1:], []))
             if agency not in entry.agencies:
                 entry.agencies.append(agency)
     return list(out.values())

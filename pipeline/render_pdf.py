@@ -1,0 +1,482 @@
+"""Render the report context to the archival PDF/A (WeasyPrint + pikepdf).
+
+Layout lives in templates/html (FORMAT.md §1–2); this module checks the context, renders it,
+then rewrites the XMP packet with the archive record of FORMAT.md §7 (Nghị định 30/2020,
+Phụ lục VI). The output depends only on the context and the attachments: no clock is read.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import tempfile
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pikepdf
+from fontTools.ttLib import TTFont
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+from .errors import PipelineError
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "html"
+TEMPLATE_NAME = "bao-cao.html"
+
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/liberation2"),
+    Path("/usr/share/fonts/truetype/liberation"),
+)
+# (file, css weight, css style)
+FONT_FACES = (
+    ("LiberationSerif-Regular.ttf", "normal", "normal"),
+    ("LiberationSerif-Bold.ttf", "bold", "normal"),
+    ("LiberationSerif-Italic.ttf", "normal", "italic"),
+    ("LiberationSerif-BoldItalic.ttf", "bold", "italic"),
+)
+FONT_FAMILY = "Liberation Serif"
+
+# variant -> (pdfaid:part, pdfaid:conformance)
+VARIANTS = {
+    "pdf/a-1b": (1, "B"),
+    "pdf/a-2b": (2, "B"),
+    "pdf/a-3b": (3, "B"),
+    "pdf/a-2u": (2, "U"),
+    "pdf/a-3u": (3, "U"),
+}
+ATTACHMENT_RELATIONSHIP = "Data"
+ATTACHMENT_DESCRIPTION = "Số liệu tổng hợp làm căn cứ lập báo cáo"
+
+BODY_STYLES = ("paragraph", "heading1", "heading2", "heading3")
+ROW_KINDS = ("section", "group", "task")
+APPENDIX_COLUMNS = 6
+
+VN_TZ = timezone(timedelta(hours=7))
+# Last month of a reporting period, by the period code's suffix ("2022-Q3", "2022-H1" …).
+PERIOD_LAST_MONTH = {
+    "Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12,
+    "H1": 6, "H2": 12, "6M": 6, "9M": 9, "M9": 9, "Y": 12, "N": 12,
+}
+# Day used for a draft's date: the 25th, when a periodic report is due (FORMAT.md §5).
+DRAFT_DAY = 25
+
+# Archive record (Nghị định 30/2020, Phụ lục VI) as a PDF/A extension schema.
+VBHC_NS = "urn:vn:nd30-2020:phuluc-vi#"
+VBHC_PREFIX = "vbhc"
+SIGNER_NS = "urn:vn:nd30-2020:phuluc-vi:signer#"
+SIGNER_PREFIX = "vbhcSigner"
+# name, XMP value type, description (Vietnamese: archive staff read it)
+VBHC_PROPERTIES = (
+    ("TypeName", "Text", "Tên loại văn bản"),
+    ("CodeNumber", "Text", "Số của văn bản"),
+    ("CodeNotation", "Text", "Ký hiệu của văn bản"),
+    ("IssuedDate", "Date", "Ngày, tháng, năm văn bản"),
+    ("OrganName", "Text", "Tên cơ quan, tổ chức ban hành văn bản"),
+    ("Subject", "Text", "Trích yếu nội dung"),
+    ("Language", "Text", "Ngôn ngữ"),
+    ("PageAmount", "Integer", "Số trang của văn bản"),
+    ("SignerInfo", "SignerInfo", "Thông tin người ký"),
+    ("To", "seq Text", "Nơi nhận"),
+    ("Priority", "Text", "Mức độ khẩn"),
+    ("IssuedAmount", "Text", "Số lượng phát hành"),
+    ("Description", "Text", "Ghi chú"),
+)
+SIGNER_FIELDS = (
+    ("Position", "Text", "Chức vụ của người ký"),
+    ("FullName", "Text", "Họ và tên người ký"),
+)
+
+
+# ---------------------------------------------------------------- fonts
+
+@lru_cache(maxsize=1)
+def font_files() -> tuple[Path, ...]:
+    """The four Liberation Serif files, in FONT_FACES order."""
+    for folder in FONT_DIRS:
+        paths = tuple(folder / name for name, _, _ in FONT_FACES)
+        if all(p.is_file() for p in paths):
+            return paths
+    raise PipelineError(
+        "Không tìm thấy phông chữ Liberation Serif (gói fonts-liberation2) trong "
+        + ", ".join(str(d) for d in FONT_DIRS))
+
+
+@lru_cache(maxsize=1)
+def font_coverage() -> frozenset[int]:
+    """Code points present in all four faces (a string may be set in any of them)."""
+    sets = []
+    for path in font_files():
+        with TTFont(path, lazy=True) as font:
+            sets.append(set(font.getBestCmap()))
+    return frozenset(set.intersection(*sets))
+
+
+def _strings(value, where: str):
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{where}[{i}]")
+
+
+def check_glyphs(context: dict) -> None:
+    """Refuse any typeset character the font lacks, instead of letting Pango borrow a font.
+
+    `meta` is skipped: it goes to the XMP packet, not onto the page.
+    """
+    covered = font_coverage()
+    typeset = {k: v for k, v in context.items() if k != "meta"}
+    for where, text in _strings(typeset, ""):
+        for i, ch in enumerate(text):
+            if ch in "\n\r\t" or ord(ch) in covered:
+                continue
+            snippet = text[max(0, i - 20):i + 21].replace("\n", " ")
+            raise PipelineError(
+                f"Phông chữ Liberation Serif thiếu ký tự «{ch}» (U+{ord(ch):04X}) "
+                f"trong «{where}»: “{snippet}”")
+
+
+# ---------------------------------------------------------------- context checks
+
+def _check_context(context: dict) -> None:
+    try:
+        _check_shape(context)
+    except KeyError as exc:
+        raise PipelineError(f"Dữ liệu báo cáo thiếu mục «{exc.args[0]}»") from None
+
+
+def _check_shape(context: dict) -> None:
+    for i, block in enumerate(context["body"]):
+        if block.get("style") not in BODY_STYLES:
+            raise PipelineError(
+                f"Kiểu đoạn «{block.get('style')}» không hợp lệ trong «body[{i}]» "
+                f"(chỉ nhận: {', '.join(BODY_STYLES)})")
+    appendix = context["appendix"]
+    if len(appendix["columns"]) != APPENDIX_COLUMNS:
+        raise PipelineError(
+            f"Bảng phụ lục phải có {APPENDIX_COLUMNS} cột, nhận được {len(appendix['columns'])}")
+    for i, row in enumerate(appendix["rows"]):
+        if row.get("kind") not in ROW_KINDS:
+            raise PipelineError(
+                f"Loại dòng «{row.get('kind')}» không hợp lệ trong «appendix.rows[{i}]» "
+                f"(chỉ nhận: {', '.join(ROW_KINDS)})")
+
+
+def document_date(context: dict) -> date:
+    """The one date the file carries: issued date, else meta.DocumentDate, else from the period."""
+    meta = context.get("meta", {})
+    for key in ("IssuedDate", "DocumentDate"):
+        value = (meta.get(key) or "").strip()
+        if value:
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise PipelineError(
+                    f"Ngày «{value}» trong «meta.{key}» không đúng dạng NNNN-TT-NN") from None
+    code = str(context.get("period", {}).get("code", ""))
+    match = re.fullmatch(r"(\d{4})(?:-(\w+))?", code.strip())
+    month = match and PERIOD_LAST_MONTH.get((match.group(2) or "Y").upper())
+    if not month:
+        raise PipelineError(
+            f"Không xác định được ngày của văn bản: kỳ báo cáo «{code}» không rõ và "
+            "meta.IssuedDate để trống")
+    return date(int(match.group(1)), month, DRAFT_DAY)
+
+
+# ---------------------------------------------------------------- HTML
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        undefined=StrictUndefined,
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(context: dict) -> str:
+    """The report as HTML (also handy to inspect the layout in a browser)."""
+    faces = [
+        {"url": path.as_uri(), "weight": weight, "style": style}
+        for path, (_, weight, style) in zip(font_files(), FONT_FACES)
+    ]
+    try:
+        return _environment().get_template(TEMPLATE_NAME).render(**context, font_faces=faces)
+    except TemplateError as exc:
+        raise PipelineError(f"Mẫu HTML {TEMPLATE_NAME} không dựng được: {exc}") from exc
+
+
+# ---------------------------------------------------------------- XMP
+
+def _pdf_date(moment: datetime) -> str:
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hh, mm = divmod(abs(minutes), 60)
+    return moment.strftime("D:%Y%m%d%H%M%S") + f"{sign}{hh:02d}'{mm:02d}'"
+
+
+def _xmp_schema_block() -> str:
+    def prop(name, value_type, description):
+        return (
+            '<rdf:li rdf:parseType="Resource">'
+            f"<pdfaProperty:name>{name}</pdfaProperty:name>"
+            f"<pdfaProperty:valueType>{value_type}</pdfaProperty:valueType>"
+            "<pdfaProperty:category>external</pdfaProperty:category>"
+            f"<pdfaProperty:description>{escape(description)}</pdfaProperty:description>"
+            "</rdf:li>")
+
+    def field(name, value_type, description):
+        return (
+            '<rdf:li rdf:parseType="Resource">'
+            f"<pdfaField:name>{name}</pdfaField:name>"
+            f"<pdfaField:valueType>{value_type}</pdfaField:valueType>"
+            f"<pdfaField:description>{escape(description)}</pdfaField:description>"
+            "</rdf:li>")
+
+    return (
+        '<rdf:Description rdf:about=""'
+        ' xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"'
+        ' xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"'
+        ' xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"'
+        ' xmlns:pdfaType="http://www.aiim.org/pdfa/ns/type#"'
+        ' xmlns:pdfaField="http://www.aiim.org/pdfa/ns/field#">\n'
+        "<pdfaExtension:schemas><rdf:Bag>"
+        '<rdf:li rdf:parseType="Resource">'
+        "<pdfaSchema:schema>Thông tin văn bản đi (Nghị định 30/2020/NĐ-CP, Phụ lục VI)"
+        "</pdfaSchema:schema>"
+        f"<pdfaSchema:namespaceURI>{VBHC_NS}</pdfaSchema:namespaceURI>"
+        f"<pdfaSchema:prefix>{VBHC_PREFIX}</pdfaSchema:prefix>"
+        "<pdfaSchema:property><rdf:Seq>"
+        + "".join(prop(*p) for p in VBHC_PROPERTIES)
+        + "</rdf:Seq></pdfaSchema:property>"
+        "<pdfaSchema:valueType><rdf:Seq>"
+        '<rdf:li rdf:parseType="Resource">'
+        "<pdfaType:type>SignerInfo</pdfaType:type>"
+        f"<pdfaType:namespaceURI>{SIGNER_NS}</pdfaType:namespaceURI>"
+        f"<pdfaType:prefix>{SIGNER_PREFIX}</pdfaType:prefix>"
+        "<pdfaType:description>Người ký văn bản</pdfaType:description>"
+        "<pdfaType:field><rdf:Seq>"
+        + "".join(field(*f) for f in SIGNER_FIELDS)
+        + "</rdf:Seq></pdfaType:field>"
+        "</rdf:li>"
+        "</rdf:Seq></pdfaSchema:valueType>"
+        "</rdf:li>"
+        "</rdf:Bag></pdfaExtension:schemas>\n"
+        "</rdf:Description>\n")
+
+
+def _xmp_record(meta: dict, page_count: int) -> str:
+    """The vbhc:* properties; empty text fields are kept, an empty IssuedDate is left out."""
+    parts = []
+    for name, value_type, _ in VBHC_PROPERTIES:
+        if name == "PageAmount":
+            parts.append(f"<vbhc:PageAmount>{page_count}</vbhc:PageAmount>")
+        elif name == "SignerInfo":
+            signer = meta.get("SignerInfo") or {}
+            parts.append(
+                '<vbhc:SignerInfo rdf:parseType="Resource">'
+                + "".join(
+                    f"<{SIGNER_PREFIX}:{f}>{escape(str(signer.get(f, '')))}</{SIGNER_PREFIX}:{f}>"
+                    for f, _, _ in SIGNER_FIELDS)
+                + "</vbhc:SignerInfo>")
+        elif name == "To":
+            items = "".join(f"<rdf:li>{escape(str(t))}</rdf:li>" for t in meta.get("To") or [])
+            parts.append(f"<vbhc:To><rdf:Seq>{items}</rdf:Seq></vbhc:To>")
+        elif name == "IssuedDate":
+            if (meta.get("IssuedDate") or "").strip():
+                parts.append(f"<vbhc:IssuedDate>{escape(meta['IssuedDate'].strip())}</vbhc:IssuedDate>")
+        else:
+            parts.append(f"<vbhc:{name}>{escape(str(meta.get(name, '')))}</vbhc:{name}>")
+    return (
+        f'<rdf:Description rdf:about="" xmlns:{VBHC_PREFIX}="{VBHC_NS}"'
+        f' xmlns:{SIGNER_PREFIX}="{SIGNER_NS}">\n'
+        + "\n".join(parts)
+        + "\n</rdf:Description>\n")
+
+
+def build_xmp(meta: dict, *, part: int, conformance: str, title: str, language: str,
+              producer: str, moment: datetime, page_count: int) -> bytes:
+    """The whole XMP packet: PDF/A id, Dublin Core, dates, the archive record and its schema."""
+    stamp = moment.isoformat()
+    xml = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
+        f"<pdfaid:part>{part}</pdfaid:part>"
+        f"<pdfaid:conformance>{conformance}</pdfaid:conformance>"
+        "</rdf:Description>\n"
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<dc:format>application/pdf</dc:format>"
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>'
+        f"<dc:language><rdf:Bag><rdf:li>{escape(language)}</rdf:li></rdf:Bag></dc:language>"
+        "</rdf:Description>\n"
+        '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">'
+        f"<pdf:Producer>{escape(producer)}</pdf:Producer>"
+        "</rdf:Description>\n"
+        '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
+        f"<xmp:CreateDate>{stamp}</xmp:CreateDate>"
+        f"<xmp:ModifyDate>{stamp}</xmp:ModifyDate>"
+        f"<xmp:MetadataDate>{stamp}</xmp:MetadataDate>"
+        "</rdf:Description>\n"
+        + _xmp_record(meta, page_count)
+        + _xmp_schema_block()
+        + "</rdf:RDF>\n</x:xmpmeta>\n"
+        + (" " * 99 + "\n") * 20  # padding lets tools edit the packet in place
+        + '<?xpacket end="w"?>')
+    return xml.encode("utf-8")
+
+
+# ---------------------------------------------------------------- PDF
+
+class _WarningCollector(logging.Handler):
+    """WeasyPrint reports missing fonts, bad CSS and unreadable files only as log warnings."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def _weasyprint_pdf(html: str, variant: str, attachments, moment: datetime) -> tuple[bytes, int]:
+    from weasyprint import HTML, Attachment  # slow import: only when rendering
+
+    logger = logging.getLogger("weasyprint")
+    collector = _WarningCollector()
+    logger.addHandler(collector)
+    try:
+        document = HTML(string=html, base_url=str(TEMPLATE_DIR) + os.sep).render()
+        document.metadata.created = document.metadata.modified = moment.isoformat()
+        naive_utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        files = [
+            Attachment(filename=str(path), name=path.name, description=ATTACHMENT_DESCRIPTION,
+                       created=naive_utc, modified=naive_utc,
+                       relationship=ATTACHMENT_RELATIONSHIP)
+            for path in attachments
+        ]
+        data = document.write_pdf(pdf_variant=variant, attachments=files)
+    finally:
+        logger.removeHandler(collector)
+    if collector.messages:
+        raise PipelineError(
+            "WeasyPrint báo lỗi khi dựng PDF: " + "; ".join(collector.messages[:3]))
+    return data, len(document.pages)
+
+
+def _postscript_name(font: pikepdf.Dictionary) -> str | None:
+    """PostScript name of the embedded program of a Type0 font, if it is Liberation Serif."""
+    descriptor = font.DescendantFonts[0].get("/FontDescriptor", {})
+    program = descriptor.get("/FontFile2")
+    if program is None:
+        return None
+    with TTFont(io.BytesIO(program.read_bytes()), lazy=True) as ttf:
+        if ttf["name"].getDebugName(1) != FONT_FAMILY:
+            return None
+        return ttf["name"].getDebugName(6)
+
+
+def _name_fonts(pdf: pikepdf.Pdf) -> None:
+    """Check every embedded font is Liberation Serif and name it by its PostScript name.
+
+    WeasyPrint names fonts after the CSS family ("BaoCao-Serif-Bold"); the PDF convention,
+    and what pdffonts shows, is the font's own PostScript name ("LiberationSerif-Bold").
+    """
+    seen = set()
+    for page in pdf.pages:
+        for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+            if font.objgen in seen:
+                continue
+            seen.add(font.objgen)
+            old_name = str(font.get("/BaseFont", ""))
+            ps_name = _postscript_name(font) if "/DescendantFonts" in font else None
+            if not ps_name:
+                raise PipelineError(f"PDF dùng phông chữ ngoài Liberation Serif: {old_name}")
+            prefix = old_name.lstrip("/").split("+")[0]
+            descendant = font.DescendantFonts[0]
+            name = pikepdf.Name(f"/{prefix}+{ps_name}")
+            font.BaseFont = descendant.BaseFont = descendant.FontDescriptor.FontName = name
+            descendant.FontDescriptor.FontFamily = pikepdf.String(FONT_FAMILY)
+
+
+def _dedupe_associated_files(pdf: pikepdf.Pdf) -> None:
+    # WeasyPrint 70 lists each attachment twice in /AF (once via the name tree, once by scan).
+    if "/AF" not in pdf.Root:
+        return
+    unique, seen = [], set()
+    for spec in pdf.Root.AF:
+        if spec.objgen not in seen:
+            seen.add(spec.objgen)
+            unique.append(spec)
+    pdf.Root.AF = pikepdf.Array(unique)
+
+
+def _finish(data: bytes, context: dict, part: int, conformance: str,
+            moment: datetime, page_count: int, target: Path) -> None:
+    meta = context["meta"]
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        _name_fonts(pdf)
+        _dedupe_associated_files(pdf)
+        producer = str(pdf.docinfo.get("/Producer", "WeasyPrint"))
+        xmp = build_xmp(
+            meta, part=part, conformance=conformance, title=meta["title"],
+            language=meta.get("language") or "vi", producer=producer, moment=moment,
+            page_count=page_count)
+        pdf.Root.Metadata = pdf.make_stream(
+            xmp, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        pdf.docinfo["/Title"] = meta["title"]
+        pdf.docinfo["/Producer"] = producer
+        pdf.docinfo["/CreationDate"] = _pdf_date(moment)
+        pdf.docinfo["/ModDate"] = _pdf_date(moment)
+        # fix_metadata_version=False: otherwise pikepdf re-serialises our XMP packet.
+        pdf.save(target, deterministic_id=True, fix_metadata_version=False,
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+
+
+def render_pdf(context: dict, out_path: Path, attachments: list[Path] = (),
+               variant: str = "pdf/a-3b") -> Path:
+    """Write the report as PDF/A to out_path (atomically) and return out_path.
+
+    attachments are embedded as PDF/A-3 associated files (AFRelationship /Data).
+    """
+    if variant not in VARIANTS:
+        raise PipelineError(
+            f"Biến thể PDF «{variant}» không được hỗ trợ (chỉ nhận: {', '.join(VARIANTS)})")
+    part, conformance = VARIANTS[variant]
+    attachments = [Path(a) for a in attachments]
+    if attachments and part < 3:
+        raise PipelineError(
+            f"{variant.upper()} không cho phép đính kèm tệp; hãy dùng PDF/A-3")
+    for path in attachments:
+        if not path.is_file():
+            raise PipelineError(f"Không tìm thấy tệp đính kèm: {path}")
+
+    _check_context(context)
+    check_glyphs(context)
+    day = document_date(context)
+    moment = datetime(day.year, day.month, day.day, tzinfo=VN_TZ)
+
+    html = render_html(context)
+    data, page_count = _weasyprint_pdf(html, variant, attachments, moment)
+
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp",
+                                    dir=out_path.parent)
+    os.close(fd)
+    try:
+        _finish(data, context, part, conformance, moment, page_count, Path(tmp_name))
+        os.chmod(tmp_name, 0o644)  # mkstemp creates 0600; the archive copy is shared
+        os.replace(tmp_name, out_path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return out_path
