@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -34,20 +35,27 @@ def write_bytes_atomic(target: Path, data: bytes) -> Path:
     return Path(target)
 
 
-def normalize_zip(path: Path) -> None:
-    """Rewrite an OOXML zip with fixed timestamps so identical content gives identical bytes.
+ZIP_FIRST_ENTRIES = ("[Content_Types].xml", "_rels/.rels")
 
-    The first entry ([Content_Types].xml) keeps its place; the rest keep their order.
-    """
-    with zipfile.ZipFile(path) as src:
-        entries = [(info, src.read(info.filename)) for info in src.infolist()]
-    with atomic_path(path) as tmp:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as dst:
-            for info, data in entries:
-                fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-                fixed.compress_type = zipfile.ZIP_DEFLATED
-                fixed.external_attr = 0o644 << 16
-                dst.writestr(fixed, data)
+
+def normalize_zip_bytes(data: bytes) -> bytes:
+    """Rewrite an OOXML zip with fixed dates and a stable entry order: same content, same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        names = zin.namelist()
+        ordered = [n for n in ZIP_FIRST_ENTRIES if n in names]
+        ordered += sorted(n for n in names if n not in ZIP_FIRST_ENTRIES)
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            zout.writestr(info, zin.read(name))
+    return out.getvalue()
+
+
+def normalize_zip(path: Path) -> None:
+    write_bytes_atomic(path, normalize_zip_bytes(Path(path).read_bytes()))
 
 
 def sha256_of(path: Path) -> str:

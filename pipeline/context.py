@@ -195,7 +195,7 @@ def build_context(config: PlanConfig, master: Master, merged: Merged, issue: Iss
     else:
         number = f"Số:{DRAFT_BLANK}/{config.notation}"
         day_text = format_date_blank_day(period.last_month, period.year)
-        doc_date = date(period.year, period.last_month, 1)
+        doc_date = date(period.year, period.last_month, 25)  # the reporting deadline (FORMAT.md §5)
     recipients = list(config.recipients)
     body = [
         _p(f"Thực hiện {config.directive_citation} về {config.directive_subject}, {config.issuer_name} đã ban "

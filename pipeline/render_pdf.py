@@ -10,7 +10,6 @@ import io
 import logging
 import os
 import re
-import tempfile
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +19,7 @@ import pikepdf
 from fontTools.ttLib import TTFont
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
+from .archive import atomic_path
 from .errors import PipelineError
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "html"
@@ -468,15 +468,6 @@ def render_pdf(context: dict, out_path: Path, attachments: list[Path] = (),
     data, page_count = _weasyprint_pdf(html, variant, attachments, moment)
 
     out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp",
-                                    dir=out_path.parent)
-    os.close(fd)
-    try:
-        _finish(data, context, part, conformance, moment, page_count, Path(tmp_name))
-        os.chmod(tmp_name, 0o644)  # mkstemp creates 0600; the archive copy is shared
-        os.replace(tmp_name, out_path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with atomic_path(out_path) as tmp:
+        _finish(data, context, part, conformance, moment, page_count, tmp)
     return out_path
