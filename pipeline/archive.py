@@ -78,3 +78,14 @@ def file_record(path: Path, root: Path) -> dict:
 def write_manifest(target: Path, data: dict) -> Path:
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
     return write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def save_workbook_stable(wb, path: Path) -> Path:
+    """Save an openpyxl workbook atomically with fixed zip dates: equal content, equal bytes."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    with atomic_path(path) as tmp:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(wb, archive).write_data()  # openpyxl's save_workbook stamps "modified" with now()
+    normalize_zip(path)
+    return Path(path)

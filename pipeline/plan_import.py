@@ -20,7 +20,7 @@ from docx.table import _Cell
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from pipeline.archive import atomic_path, normalize_zip
+from pipeline.archive import save_workbook_stable
 from pipeline.deadlines import parse_deadline
 from pipeline.errors import WARNING, PipelineError, ProblemList
 from pipeline.master import (AGENCY_COLUMNS, AGENCY_SHEET, CORRECTION_COLUMNS, CORRECTION_SHEET,
@@ -410,9 +410,7 @@ def write_master(result: ImportResult, registry: dict[str, Agency],
     _sheet(wb, CORRECTION_SHEET, CORRECTION_COLUMNS, CORRECTION_WIDTHS, (
         (c.where, c.original, c.corrected, c.note) for c in corrections))
     wb.properties.creator = "baocao-pipeline"
-    with atomic_path(Path(out_path)) as tmp:
-        wb.save(tmp)
-        normalize_zip(tmp)
+    save_workbook_stable(wb, Path(out_path))
 
 
 # ---------------------------------------------------------------- command line

@@ -1,0 +1,348 @@
+"""Write one report workbook per lead agency (layout in pipeline.sheet_layout).
+
+Task cells are locked, input cells unlocked, the sheets protected without a password (the point
+is to prevent accidents, not to keep secrets) and the workbook structure locked, so sheets cannot
+be renamed, deleted or unhidden by accident. Output is byte-for-byte deterministic for the same
+inputs and `generated_at`.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
+from openpyxl.styles.fonts import Font as _Font
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from pipeline import sheet_layout as L
+from pipeline.archive import save_workbook_stable
+from pipeline.errors import PipelineError
+from pipeline.model import Agency, Master, Task
+from pipeline.vntext import ascii_slug, format_date_short
+
+TITLE = "PHIẾU BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ"
+BODY_SIZE = 12
+LINE_HEIGHT = 15.75     # points per line of 12 pt Times New Roman
+MAX_ROW_HEIGHT = 409    # Excel's limit
+DATE_FORMAT = "dd/mm/yyyy"
+
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")    # pale yellow: "write here"
+_HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
+_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
+
+
+def plan_reference(config) -> str:
+    """"Kế hoạch số <số> ngày <ngày> của <cơ quan ban hành>", from a PlanConfig."""
+    return (f"Kế hoạch số {config.plan_number} ngày {format_date_short(config.plan_date)} "
+            f"của {config.issuer_name}")
+
+
+def workbook_filename(period, agency: Agency) -> str:
+    """A name a clerk can attach as is: 2022-Q3_SKHDT_So-Ke-hoach-va-Dau-tu.xlsx."""
+    return f"{period.code}_{agency.code}_{ascii_slug(agency.name)}.xlsx"
+
+
+def write_agency_workbooks(master: Master, period, out_dir: Path, generated_at: datetime, *,
+                           config=None, plan_ref: str | None = None,
+                           codes: list[str] | None = None) -> list[Path]:
+    """One workbook per lead agency (or per code in `codes`) into out_dir; returns the paths.
+
+    The plan is named from `config` (a PlanConfig) or, when given, from `plan_ref`.
+    """
+    if plan_ref is None:
+        if config is None:
+            raise ValueError("write_agency_workbooks needs config or plan_ref")
+        plan_ref = plan_reference(config)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for code in codes if codes is not None else master.lead_codes():
+        agency = master.agencies.get(code)
+        if agency is None:
+            raise PipelineError(f"Mã cơ quan «{code}» không có trong danh mục cơ quan.")
+        tasks = master.tasks_of(code)
+        if not tasks:
+            continue
+        wb = build_workbook(agency, tasks, period, generated_at, plan_ref=plan_ref)
+        paths.append(save_workbook_stable(wb, out_dir / workbook_filename(period, agency)))
+    return paths
+
+
+def build_workbook(agency: Agency, tasks: list[Task], period, generated_at: datetime, *,
+                   plan_ref: str) -> Workbook:
+    wb = Workbook()
+    _default_font(wb)
+    wb.properties.creator = plan_ref or "pipeline"
+    wb.properties.title = f"{TITLE} – {agency.name} – {period.label}"
+    wb.properties.created = wb.properties.modified = generated_at.replace(tzinfo=None, microsecond=0)
+    wb.properties.lastModifiedBy = None
+
+    ws = wb.active
+    ws.title = L.SHEET_REPORT
+    _report_sheet(ws, agency, tasks, period, plan_ref)
+    _guide_sheet(wb.create_sheet(L.SHEET_GUIDE), period, plan_ref)
+    _meta_sheet(wb.create_sheet(L.SHEET_META), agency, tasks, period, generated_at)
+    wb.active = 0
+    wb.security = WorkbookProtection(lockStructure=True)
+    return wb
+
+
+def _default_font(wb: Workbook) -> None:
+    # openpyxl has no public setter for the workbook default font; empty cells and cells typed by
+    # the officer use font 0 and the "Normal" style, so both become Times New Roman.
+    font = _Font(name=L.FONT_NAME, sz=BODY_SIZE, family=1)
+    wb._fonts = IndexedList([font])
+    wb._named_styles["Normal"].font = font
+
+
+def _font(bold=False, italic=False, size=BODY_SIZE) -> Font:
+    return Font(name=L.FONT_NAME, size=size, bold=bold, italic=italic)
+
+
+def _text(ws, ref: str, value, **style):
+    """Write text that must stay text (never a formula, even when it starts with "=")."""
+    cell = ws[ref]
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    cell.font = style.get("font", _font())
+    cell.alignment = style.get("alignment", _WRAP_TOP)
+    return cell
+
+
+def _lines(text: str, width: float) -> int:
+    per_line = max(1.0, width * 1.15)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
+
+
+def _row_height(values: dict[str, str], min_lines: int = 3) -> float:
+    lines = max([min_lines] + [_lines(v, L.COLUMN_BY_KEY[k].width) for k, v in values.items() if v])
+    return min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 4)
+
+
+def _table_styles(wb: Workbook) -> dict[str, str]:
+    """Named styles for the table cells, one per kind of column (much faster than styling each cell)."""
+    def style(name: str, locked: bool, horizontal=None, number_format="General") -> str:
+        wb.add_named_style(NamedStyle(
+            name=name, font=_font(), border=_BORDER, number_format=number_format,
+            alignment=Alignment(wrap_text=True, vertical="top", horizontal=horizontal),
+            protection=Protection(locked=locked), fill=PatternFill() if locked else _INPUT_FILL))
+        return name
+    task_id, task = style("Mã nhiệm vụ", True, "center"), style("Nhiệm vụ", True)
+    answer = style("Ô nhập", False)
+    kinds = {"task_id": task_id, "completed_on": style("Ô nhập ngày", False, number_format=DATE_FORMAT),
+             "progress": style("Ô nhập số", False, number_format="0.##")}
+    return {c.key: kinds.get(c.key, task if c.locked else answer) for c in L.COLUMNS}
+
+
+def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str) -> None:
+    last = L.LAST_COLUMN
+    for c in L.COLUMNS:
+        ws.column_dimensions[c.letter].width = c.width
+
+    plan_line = f"{plan_ref} – {period.label}" if plan_ref else period.label
+    plan_line += f" (số liệu từ {format_date_short(period.start)} đến {format_date_short(period.end)})"
+    for row, value, font in ((L.TITLE_ROW, TITLE, _font(bold=True, size=14)),
+                             (L.PLAN_ROW, plan_line, _font(italic=True)),
+                             (L.AGENCY_ROW, f"Cơ quan báo cáo: {agency.name}", _font(bold=True, size=13))):
+        ws.merge_cells(f"A{row}:{last}{row}")
+        _text(ws, f"A{row}", value, font=font, alignment=_CENTER)
+        ws.row_dimensions[row].height = 21
+
+    unlocked = Protection(locked=False)
+    for f in L.HEADER_FIELDS:
+        _text(ws, f.label_cell, f.label, font=_font(bold=True),
+              alignment=Alignment(horizontal="right", vertical="center"))
+        if f.merge_to != f.value_cell:
+            ws.merge_cells(f"{f.value_cell}:{f.merge_to}")
+        cell = ws[f.value_cell]
+        cell.font = _font()
+        cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        cell.protection = unlocked
+        cell.fill = _INPUT_FILL
+        if f.key == "report_date":
+            cell.number_format = DATE_FORMAT
+
+    for c in L.COLUMNS:
+        cell = _text(ws, f"{c.letter}{L.HEADER_ROW}", c.title, font=_font(bold=True), alignment=_CENTER)
+        cell.border = _BORDER
+        cell.fill = _HEADER_FILL
+    ws.row_dimensions[L.HEADER_ROW].height = 36
+
+    styles = _table_styles(ws.parent)
+    for i, task in enumerate(tasks):
+        r = L.FIRST_DATA_ROW + i
+        locked = dict(zip(L.LOCKED_KEYS, L.locked_values(task)))
+        for c in L.COLUMNS:
+            cell = ws.cell(r, L.COLUMNS.index(c) + 1)
+            cell.style = styles[c.key]
+            if c.locked:
+                cell.value = locked[c.key]
+                cell.data_type = "s"
+        ws.row_dimensions[r].height = _row_height(locked)
+
+    last_row = L.FIRST_DATA_ROW + max(len(tasks), 1) - 1
+    _validations(ws, period, last_row)
+
+    ws.freeze_panes = f"B{L.FIRST_DATA_ROW}"
+    ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
+    ws.print_area = f"A1:{last}{last_row}"
+    _print_setup(ws)
+    _protect(ws)
+
+
+def _col_range(key: str, last_row: int) -> str:
+    letter = L.COLUMN_BY_KEY[key].letter
+    return f"{letter}{L.FIRST_DATA_ROW}:{letter}{last_row}"
+
+
+def _excel_date(d: date) -> str:
+    return f"DATE({d.year},{d.month},{d.day})"
+
+
+def _validations(ws, period, last_row: int) -> None:
+    end = format_date_short(period.end)
+    status = DataValidation(type="list", formula1='"' + ",".join(L.STATUSES) + '"', allow_blank=True)
+    status.promptTitle = "Tình trạng"
+    status.prompt = "Chọn một trong ba giá trị: " + "; ".join(L.STATUSES) + "."
+    status.errorTitle = "Tình trạng không hợp lệ"
+    status.error = "Chỉ chọn trong danh sách: " + "; ".join(L.STATUSES) + "."
+    status.add(_col_range("status", last_row))
+
+    done_on = DataValidation(type="date", operator="lessThanOrEqual", formula1=_excel_date(period.end),
+                             allow_blank=True)
+    done_on.promptTitle = "Ngày hoàn thành"
+    done_on.prompt = (f"Chỉ ghi khi đã hoàn thành. Nhập ngày/tháng/năm, ví dụ {format_date_short(period.end)}; "
+                      f"không sau ngày chốt số liệu {end}.")
+    done_on.errorTitle = "Ngày không hợp lệ"
+    done_on.error = f"Nhập một ngày dạng ngày/tháng/năm, không sau ngày {end}."
+    done_on.add(_col_range("completed_on", last_row))
+
+    progress = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)
+    progress.promptTitle = "Tiến độ (%)"
+    progress.prompt = "Nhập một số từ 0 đến 100 (không ghi dấu %). Đã hoàn thành thì ghi 100."
+    progress.errorTitle = "Tiến độ không hợp lệ"
+    progress.error = "Tiến độ là một số từ 0 đến 100."
+    progress.add(_col_range("progress", last_row))
+
+    report_date = DataValidation(type="date", operator="greaterThanOrEqual",
+                                 formula1=_excel_date(period.start), allow_blank=True)
+    report_date.promptTitle = "Ngày báo cáo"
+    report_date.prompt = "Ngày ký hoặc ngày gửi báo cáo, dạng ngày/tháng/năm."
+    report_date.errorTitle = "Ngày không hợp lệ"
+    report_date.error = f"Nhập một ngày dạng ngày/tháng/năm, từ ngày {format_date_short(period.start)} trở đi."
+    report_date.add(L.HEADER_BY_KEY["report_date"].value_cell)
+
+    for dv in (status, done_on, progress, report_date):
+        dv.showInputMessage = True
+        dv.showErrorMessage = True
+        dv.errorStyle = "stop"
+        ws.add_data_validation(dv)
+
+
+def _print_setup(ws) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.font = L.FONT_NAME
+
+
+def _protect(ws) -> None:
+    p = ws.protection
+    p.sheet = True
+    # Allowed without unprotecting: resize rows/columns (long answers), select any cell.
+    p.formatRows = False
+    p.formatColumns = False
+    p.selectLockedCells = False
+    p.selectUnlockedCells = False
+
+
+def _guide_sheet(ws, period, plan_ref: str) -> None:
+    for c in L.COLUMNS:
+        ws.column_dimensions[c.letter].width = c.width
+    end = format_date_short(period.end)
+    paragraphs = [
+        ("HƯỚNG DẪN ĐIỀN PHIẾU BÁO CÁO", _font(bold=True, size=14)),
+        (f"Phiếu dùng để báo cáo kết quả thực hiện các nhiệm vụ cơ quan được giao chủ trì theo {plan_ref}, "
+         f"{period.label}. Số liệu tính từ ngày {format_date_short(period.start)} đến ngày {end}.", None),
+        ("1. Điền vào trang «Báo cáo». Chỉ các ô nền vàng được nhập; các cột Mã nhiệm vụ, Nội dung nhiệm vụ, "
+         "Thời hạn, Sản phẩm dự kiến đã khóa. Không thêm, xóa, đổi thứ tự dòng; không đổi tên trang.", None),
+        ("2. Ghi họ và tên, chức vụ, điện thoại của người báo cáo và ngày báo cáo ở đầu trang.", None),
+        ("3. Tình trạng: chọn một trong ba giá trị " + ", ".join(f"«{s}»" for s in L.STATUSES) + ".", None),
+        (f"4. Ngày hoàn thành: chỉ ghi khi nhiệm vụ đã hoàn thành, dạng ngày/tháng/năm (ví dụ {end}); "
+         f"không sau ngày chốt số liệu {end}.", None),
+        ("5. Tiến độ (%): một số từ 0 đến 100, không ghi dấu %. Nhiệm vụ đã hoàn thành ghi 100.", None),
+        ("6. Kết quả thực hiện: nêu ngắn gọn việc đã làm, kết quả cụ thể. Số, ký hiệu văn bản / sản phẩm: "
+         "văn bản hoặc sản phẩm chứng minh kết quả (số, ký hiệu, ngày ban hành).", None),
+        ("7. Khó khăn, vướng mắc và Đề xuất, kiến nghị: ghi nếu có; không có thì để trống.", None),
+        ("8. Lưu tệp dạng .xlsx (không lưu thành .xls, .csv hay .xlsm) và gửi lại. Có thể đổi tên tệp: hệ thống "
+         "nhận biết phiếu qua nội dung. Nếu gửi bổ sung, phiếu có ngày báo cáo muộn hơn sẽ được dùng.", None),
+        ("Dòng ví dụ (chỉ để tham khảo, không điền vào trang này):", _font(italic=True)),
+    ]
+    last = L.LAST_COLUMN
+    row = 1
+    for text, font in paragraphs:
+        ws.merge_cells(f"A{row}:{last}{row}")
+        _text(ws, f"A{row}", text, font=font or _font(), alignment=Alignment(wrap_text=True, vertical="top"))
+        ws.row_dimensions[row].height = _lines(text, 230) * LINE_HEIGHT + 4
+        row += 1
+    row += 1
+    for c in L.COLUMNS:
+        cell = _text(ws, f"{c.letter}{row}", c.title, font=_font(bold=True), alignment=_CENTER)
+        cell.border = _BORDER
+        cell.fill = _HEADER_FILL
+    ws.row_dimensions[row].height = 36
+    done = period.end - timedelta(days=30)
+    example = {
+        "task_id": "(ví dụ)",
+        "content": "Xây dựng kế hoạch triển khai nhiệm vụ được giao",
+        "deadline": f"Tháng {period.end.month}/{period.year}",
+        "product": "Kế hoạch được ban hành",
+        "status": L.STATUS_DONE,
+        "completed_on": done,
+        "progress": 100,
+        "results": "Đã tham mưu ban hành Kế hoạch triển khai; tổ chức hội nghị quán triệt đến các phòng, "
+                   "đơn vị trực thuộc.",
+        "output_doc": f"Kế hoạch số 45/KH-ĐV ngày {format_date_short(done)}",
+        "difficulties": "",
+        "proposals": "",
+    }
+    row += 1
+    for c in L.COLUMNS:
+        cell = _text(ws, f"{c.letter}{row}", example[c.key] if example[c.key] != "" else None)
+        cell.border = _BORDER
+    ws[f"{L.COLUMN_BY_KEY['completed_on'].letter}{row}"].number_format = DATE_FORMAT
+    ws.row_dimensions[row].height = _row_height({k: str(v) for k, v in example.items()})
+    _print_setup(ws)
+    _protect(ws)
+
+
+def _meta_sheet(ws, agency: Agency, tasks: list[Task], period, generated_at: datetime) -> None:
+    values = {
+        L.META_AGENCY: agency.code,
+        L.META_PERIOD: period.code,
+        L.META_VERSION: L.TEMPLATE_VERSION,
+        L.META_GENERATED: generated_at.replace(microsecond=0).isoformat(),
+        L.META_FINGERPRINT: L.task_fingerprint(tasks),
+        L.META_TASK_COUNT: str(len(tasks)),
+    }
+    for i, key in enumerate(L.META_KEYS, start=1):
+        _text(ws, f"A{i}", key)
+        _text(ws, f"B{i}", values[key])
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
+
+

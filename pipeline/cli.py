@@ -1,0 +1,89 @@
+"""Command line: `python -m pipeline …` or `baocao …`. Errors are one Vietnamese line, never a traceback."""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from datetime import date
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1      # the report was built, but the check list is not empty
+EXIT_FAILED = 2        # nothing could be built
+
+DEFAULT_CONFIG = Path("input/ke-hoach-112.toml")
+DEFAULT_OUTPUT = Path("output")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own messages are English; say it in Vietnamese
+        self.print_usage(sys.stderr)
+        print(f"Lỗi: tham số không hợp lệ ({message}). Xem hướng dẫn: {self.prog} --help",
+              file=sys.stderr)
+        sys.exit(EXIT_FAILED)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ngày «{text}» phải có dạng NĂM-THÁNG-NGÀY, ví dụ 2022-09-20") from None
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"số văn bản «{text}» phải là số nguyên dương")
+    return int(text)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="baocao", description="Tổng hợp phiếu báo cáo của các cơ quan thành BÁO CÁO của "
+                "Ủy ban nhân dân (DOCX trình ký và PDF/A lưu trữ).")
+    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="tệp cấu hình kế hoạch (TOML)")
+    p.add_argument("--debug", action="store_true", help="in chi tiết lỗi kỹ thuật (dành cho người bảo trì)")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="LỆNH")
+
+    s = sub.add_parser("check", help="kiểm tra cấu hình và bảng nhiệm vụ, in tóm tắt")
+    s.add_argument("--period", help="kỳ báo cáo, ví dụ 2022-Q3, q3, 2022-H1")
+
+    s = sub.add_parser("templates", help="tạo phiếu báo cáo Excel cho từng cơ quan chủ trì")
+    s.add_argument("--period", required=True)
+    s.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+
+    s = sub.add_parser("report", help="đọc phiếu đã nộp và lập báo cáo (DOCX, PDF/A, bảng tổng hợp)")
+    s.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2022-Q3 hoặc q3")
+    s.add_argument("--input", type=Path, help="thư mục phiếu đã nộp (mặc định input/<kỳ>)")
+    s.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    s.add_argument("--so", type=_positive_int, help="số văn bản do văn thư cấp (bản phát hành)")
+    s.add_argument("--ngay", type=_iso_date, help="ngày ban hành, dạng 2022-09-20 (bản phát hành)")
+
+    s = sub.add_parser("check-template", help="kiểm tra mẫu Word: biến thiếu, thẻ đặt sai chỗ")
+    s.add_argument("--template", type=Path, help="tệp mẫu .docx (mặc định templates/docx/bao-cao.docx)")
+
+    s = sub.add_parser("import-plan", help="đọc phụ lục nhiệm vụ từ văn bản kế hoạch (.docx)")
+    s.add_argument("docx", type=Path)
+    s.add_argument("--output", type=Path, required=True, help="bảng nhiệm vụ sẽ ghi (.xlsx)")
+    s.add_argument("--registry", type=Path, help="bảng có danh mục cơ quan và đính chính "
+                   "(mặc định: bảng nhiệm vụ trong cấu hình)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        from pipeline import commands
+        return getattr(commands, "cmd_" + args.command.replace("-", "_"))(args)
+    except PipelineError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # the user never sees a traceback unless asked
+        if args.debug:
+            traceback.print_exc()
+        print(f"Lỗi ngoài dự kiến ({type(exc).__name__}: {exc}). Chạy lại với --debug để xem chi tiết "
+              "và gửi cho người bảo trì.", file=sys.stderr)
+        return EXIT_FAILED

@@ -1,0 +1,150 @@
+"""What each CLI subcommand does and prints (Vietnamese). The work itself lives in the stage modules."""
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline.cli import EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS
+from pipeline.errors import PipelineError
+from pipeline.merge import STATUS_LABELS, STATUS_ORDER
+from pipeline.vntext import format_date_short, format_number
+
+
+def _out(text: str = "") -> None:
+    print(text, flush=True)
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr while files are read (redrawn only on a terminal)."""
+
+    def __init__(self, label: str, stream=sys.stderr):
+        self.label, self.stream = label, stream
+        self.tty = stream.isatty()
+
+    def __call__(self, i: int, n: int, path) -> None:
+        if not self.tty or n == 0:
+            return
+        width = 30
+        done = int(width * i / n)
+        self.stream.write(f"\r{self.label}: [{'#' * done}{'.' * (width - done)}] {i}/{n}")
+        if i == n:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def cmd_check(args) -> int:
+    from pipeline.config import load_config
+    from pipeline.master import load_master
+    from pipeline.periods import parse_period
+
+    config = load_config(args.config)
+    period = parse_period(args.period, config.reporting_year) if args.period else None
+    master = load_master(config.master_path)
+    _out(f"Kế hoạch số {config.plan_number} ngày {format_date_short(config.plan_date)} – {config.issuer_name}")
+    _out(f"Bảng nhiệm vụ: {config.master_path.name}: {len(master.tasks)} nhiệm vụ, "
+         f"{len(master.lead_codes())} cơ quan chủ trì, {len(master.agencies)} cơ quan trong danh mục, "
+         f"{len(master.corrections)} đính chính lỗi bản quét.")
+    for section in dict.fromkeys(t.section for t in master.tasks):
+        n = sum(t.section == section for t in master.tasks)
+        _out(f"  Phần {section}: {n} nhiệm vụ")
+    if period:
+        _out(f"Kỳ báo cáo: {period.label} ({period.code}); số liệu tính từ {format_date_short(period.start)} "
+             f"đến {format_date_short(period.end)}.")
+        due = [t for t in master.tasks if t.deadline.due and t.deadline.due <= period.end]
+        open_ = [t for t in master.tasks if not t.deadline.fixed]
+        _out(f"  Nhiệm vụ có hạn đến hết ngày {format_date_short(period.end)}: {len(due)}; "
+             f"không có thời hạn cố định: {len(open_)}; hạn sau kỳ này: {len(master.tasks) - len(due) - len(open_)}.")
+    _out("Cấu hình và bảng nhiệm vụ hợp lệ.")
+    return EXIT_OK
+
+
+def cmd_templates(args) -> int:
+    from pipeline.agency_workbook import write_agency_workbooks
+    from pipeline.report import load_inputs
+
+    config, master, period = load_inputs(args.config, args.period)
+    out_dir = args.output / period.code / "phieu"
+    generated = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    paths = write_agency_workbooks(master, period, out_dir, generated_at=generated, config=config)
+    _out(f"Đã tạo {len(paths)} phiếu báo cáo {period.label} trong {out_dir}:")
+    for p in paths:
+        _out(f"  {p.name}")
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from pipeline.context import Issue
+    from pipeline.report import build_report
+
+    if (args.so is None) != (args.ngay is None):
+        raise PipelineError("Bản phát hành cần cả số (--so) và ngày ban hành (--ngay); bản dự thảo không ghi cả hai.")
+    issue = Issue(args.so, args.ngay) if args.so else None
+    result = build_report(args.config, args.period, args.output, input_dir=args.input, issue=issue,
+                          on_file=ProgressBar("Đang đọc phiếu"))
+    m = result.merged
+    _out(f"Báo cáo {result.period.label} ({'bản phát hành số ' + str(args.so) if issue else 'bản dự thảo trình ký'})")
+    read = [f for f in result.files if f["outcome"] != "rejected"]
+    _out(f"  Tệp đã đọc: {len(result.files)} (dùng {sum(f['outcome'] == 'accepted' for f in result.files)}, "
+         f"bị thay thế {sum(f['outcome'] == 'superseded' for f in result.files)}, "
+         f"bỏ qua {len(result.files) - len(read)})")
+    _out(f"  Dòng đọc được: {format_number(result.rows_read)} = nhận {format_number(result.rows_accepted)} "
+         f"+ loại {format_number(result.rows_rejected)}")
+    if m.missing_agencies:
+        names = ", ".join(_agency_names(args, m.missing_agencies))
+        _out(f"  Cơ quan chưa báo cáo ({len(m.missing_agencies)}): {names}")
+    for s in STATUS_ORDER:
+        _out(f"  {STATUS_LABELS[s]}: {m.by_status[s]}")
+    _out(f"Đã ghi vào {result.out_dir}/:")
+    for key, path in result.outputs.items():
+        _out(f"  {path.name}")
+    if result.problems:
+        _out(f"Có {len(result.problems)} vấn đề cần xem (chi tiết trong {result.outputs['problems'].name} "
+             f"và trang «Vấn đề» của {result.outputs['workbook'].name}):")
+        for p in result.problems[:15]:
+            _out(f"  - {p}")
+        if len(result.problems) > 15:
+            _out(f"  … và {len(result.problems) - 15} vấn đề khác.")
+        return EXIT_PROBLEMS
+    _out("Không có vấn đề nào.")
+    return EXIT_OK
+
+
+def _agency_names(args, codes) -> list[str]:
+    from pipeline.config import load_config
+    from pipeline.master import load_registry
+
+    registry = load_registry(load_config(args.config).master_path)
+    return [registry[c].name for c in codes]
+
+
+def cmd_check_template(args) -> int:
+    from pipeline.render_docx import DEFAULT_TEMPLATE, check_template
+    from pipeline.report import load_inputs
+    from pipeline.context import build_context
+    from pipeline.merge import merge
+    import pandas as pd
+
+    # Any period will do: the check is about which keys the template asks for.
+    config, master, period = load_inputs(args.config, "Q3")
+    merged = merge(master, period, pd.DataFrame(), [])
+    template = args.template or DEFAULT_TEMPLATE
+    messages = check_template(template, build_context(config, master, merged))
+    if messages:
+        _out(f"Mẫu {template} có {len(messages)} vấn đề:")
+        for msg in messages:
+            _out(f"  - {msg}")
+        return EXIT_PROBLEMS
+    _out(f"Mẫu {template} hợp lệ: mọi biến đều có trong nội dung báo cáo, không thẻ nào xóa ngắt trang phụ lục.")
+    return EXIT_OK
+
+
+def cmd_import_plan(args) -> int:
+    from pipeline.config import load_config
+    from pipeline.plan_import import cmd_import_plan as run
+
+    registry = args.registry or load_config(args.config).master_path
+    return run(args.docx, args.output, registry)
+
+
+__all__ = ["cmd_check", "cmd_templates", "cmd_report", "cmd_check_template", "cmd_import_plan", "EXIT_FAILED"]

@@ -1,0 +1,126 @@
+"""The agency workbook layout: the one place writer and reader agree on.
+
+Sheet "Báo cáo": title rows, a header block for the reporting officer, then a table with one row
+per task. Sheet "Hướng dẫn": instructions. Sheet "_meta" (very hidden): key/value pairs that
+identify the file (agency, period, template version, task fingerprint) without trusting its name.
+"""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from pipeline.model import Task
+
+TEMPLATE_VERSION = "1"
+# Versions the reader still accepts; a returned file of any other version is refused.
+SUPPORTED_VERSIONS = frozenset({TEMPLATE_VERSION})
+
+SHEET_REPORT = "Báo cáo"
+SHEET_GUIDE = "Hướng dẫn"
+SHEET_META = "_meta"
+
+FONT_NAME = "Times New Roman"
+
+STATUS_DONE = "Đã hoàn thành"
+STATUS_ONGOING = "Đang thực hiện"
+STATUS_NOT_STARTED = "Chưa thực hiện"
+STATUSES = (STATUS_DONE, STATUS_ONGOING, STATUS_NOT_STARTED)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str        # field name used by the reader's DataFrame
+    title: str      # header text printed in the sheet
+    width: float    # Excel column width (characters)
+    locked: bool    # task cells (from the master) vs input cells (filled by the agency)
+
+    @property
+    def letter(self) -> str:
+        return chr(ord("A") + COLUMNS.index(self))
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("task_id", "Mã nhiệm vụ", 10, True),
+    Column("content", "Nội dung nhiệm vụ", 55, True),
+    Column("deadline", "Thời hạn", 14, True),
+    Column("product", "Sản phẩm dự kiến", 36, True),
+    Column("status", "Tình trạng", 17, False),
+    Column("completed_on", "Ngày hoàn thành", 14, False),
+    Column("progress", "Tiến độ (%)", 10, False),
+    Column("results", "Kết quả thực hiện", 48, False),
+    Column("output_doc", "Số, ký hiệu văn bản / sản phẩm", 30, False),
+    Column("difficulties", "Khó khăn, vướng mắc", 30, False),
+    Column("proposals", "Đề xuất, kiến nghị", 30, False),
+)
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+LOCKED_KEYS = tuple(c.key for c in COLUMNS if c.locked)
+INPUT_KEYS = tuple(c.key for c in COLUMNS if not c.locked)
+LAST_COLUMN = COLUMNS[-1].letter
+
+# Rows of the "Báo cáo" sheet (1-based, as Excel numbers them).
+TITLE_ROW = 1          # "PHIẾU BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ"
+PLAN_ROW = 2           # plan reference and period
+AGENCY_ROW = 3         # reporting agency's name
+HEADER_ROW = 8         # table header
+FIRST_DATA_ROW = HEADER_ROW + 1
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    key: str
+    label: str
+    label_cell: str
+    value_cell: str
+    merge_to: str      # last cell of the merged value range ("" = no merge)
+
+
+HEADER_FIELDS: tuple[HeaderField, ...] = (
+    HeaderField("officer_name", "Họ và tên người báo cáo:", "B4", "C4", "D4"),
+    HeaderField("officer_title", "Chức vụ:", "G4", "H4", "H4"),
+    HeaderField("officer_phone", "Điện thoại:", "B5", "C5", "D5"),
+    HeaderField("report_date", "Ngày báo cáo:", "G5", "H5", "H5"),
+    HeaderField("note", "Ghi chú:", "B6", "C6", "K6"),
+)
+HEADER_BY_KEY = {f.key: f for f in HEADER_FIELDS}
+
+# Keys of the "_meta" sheet (column A = key, column B = value).
+META_AGENCY = "agency_code"
+META_PERIOD = "period_code"
+META_VERSION = "template_version"
+META_GENERATED = "generated_at"
+META_FINGERPRINT = "task_fingerprint"
+META_TASK_COUNT = "task_count"
+META_KEYS = (META_AGENCY, META_PERIOD, META_VERSION, META_GENERATED, META_FINGERPRINT, META_TASK_COUNT)
+
+def normalise_locked(value) -> str:
+    """Canonical text of a locked cell: NFC, whitespace collapsed (line breaks count as spaces)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:  # NaN: an empty cell read by pandas
+            return ""
+        if value.is_integer():
+            value = int(value)
+    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+
+
+def locked_values(task: Task) -> tuple[str, str, str, str]:
+    """The locked cells of a task's row, in column order."""
+    return (task.id, task.content, task.deadline.text, task.product)
+
+
+def fingerprint_rows(rows: Iterable[Sequence], normalised: bool = False) -> str:
+    """SHA-256 over the normalised locked cells of the rows, in order."""
+    h = hashlib.sha256()
+    for row in rows:
+        for value in row:
+            h.update((value if normalised else normalise_locked(value)).encode("utf-8"))
+            h.update(b"\x1f")  # unit separator: "ab","c" differs from "a","bc"
+        h.update(b"\x1e")
+    return h.hexdigest()
+
+
+def task_fingerprint(tasks: Iterable[Task]) -> str:
+    return fingerprint_rows(locked_values(t) for t in tasks)

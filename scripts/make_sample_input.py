@@ -1,0 +1,186 @@
+"""Make the committed sample input: input/<period>/, the agencies' returned workbooks, filled as
+real officers would (including their usual mistakes). Every file says it is sample data.
+
+    .venv/bin/python scripts/make_sample_input.py [--config input/ke-hoach-112.toml] [--period 2022-Q3]
+
+What it contains (quý III năm 2022):
+- VPTU, SYT and CA send nothing; so task I.2 (leads BCHQS, BDBP, CA) is reported done by two of
+  its three leads only.
+- SKHDT sends two files: a first report dated 05/9/2022 and a fuller one dated 12/9/2022.
+- SNNPTNT's file carries the usual mistakes: statuses "hoàn thành" and "Đã Hoàn Thành ",
+  progress "80%", a date typed as text "30/9/2022", a done task without completion date, and one
+  results cell typed in TCVN3.
+- Some tasks done on time, some late (III.1, II.7), some in progress with difficulties and proposals.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline import sheet_layout as L  # noqa: E402
+from pipeline.agency_workbook import write_agency_workbooks  # noqa: E402
+from pipeline.bench_data import fill_workbook  # noqa: E402
+from pipeline.config import load_config  # noqa: E402
+from pipeline.master import load_master  # noqa: E402
+from pipeline.periods import parse_period  # noqa: E402
+from pipeline.vntext import unicode_to_legacy  # noqa: E402
+
+SAMPLE_NOTE = "DỮ LIỆU MẪU – không phải báo cáo thật"
+DONE, ONGOING, NOT_STARTED = L.STATUS_DONE, L.STATUS_ONGOING, L.STATUS_NOT_STARTED
+SILENT = ("VPTU", "SYT", "CA")
+
+
+def done(on, results, doc, **kw):
+    return {"status": DONE, "completed_on": on, "progress": 100, "results": results, "output_doc": doc, **kw}
+
+
+def ongoing(progress, results, **kw):
+    return {"status": ONGOING, "progress": progress, "results": results, **kw}
+
+
+# agency code -> (officer, title, phone, report date, answers by task id)
+REPORTS = {
+    "BCHQS": ("Nguyễn Văn A (dữ liệu mẫu)", "Trợ lý Tác chiến", "0297 3862 101", date(2022, 9, 10), {
+        "I.2": done(date(2022, 9, 10),
+                    "Duy trì nghiêm chế độ trực sẵn sàng chiến đấu; phối hợp Công an tỉnh, Bộ đội Biên phòng tỉnh "
+                    "tuần tra, kiểm soát địa bàn; tổ chức diễn tập khu vực phòng thủ huyện Giang Thành.",
+                    "Báo cáo số 1520/BC-BCH ngày 10/9/2022"),
+    }),
+    "BDBP": ("Trần Thị B (dữ liệu mẫu)", "Trưởng phòng Tham mưu", "0297 3862 102", date(2022, 9, 9), {
+        "I.2": done(date(2022, 9, 9),
+                    "Tổ chức 126 lượt tuần tra biên giới, bảo vệ vững chắc chủ quyền, an ninh biên giới; phối hợp "
+                    "kiểm soát chặt người xuất, nhập cảnh trái phép qua đường mòn, lối mở.",
+                    "Báo cáo số 2105/BC-BĐBP ngày 09/9/2022"),
+    }),
+    "SKHDT": ("Lê Văn C (dữ liệu mẫu)", "Phó Trưởng phòng Tổng hợp", "0297 3862 103", date(2022, 9, 12), {
+        "I.3": ongoing(75, "Đã lồng ghép nội dung Kết luận vào dự thảo Kế hoạch phát triển kinh tế - xã hội năm 2023 "
+                           "và kế hoạch đầu tư công trung hạn."),
+        "I.7": ongoing(70, "Tổ chức đối thoại doanh nghiệp quý III; rà soát, rút ngắn thời gian giải quyết thủ tục "
+                           "đầu tư còn 15 ngày làm việc.",
+                       difficulties="Một số dự án chậm giải phóng mặt bằng."),
+        "II.1": ongoing(60, "Phối hợp Bộ Kế hoạch và Đầu tư xây dựng kế hoạch thực hiện Quy hoạch vùng Đồng bằng "
+                            "sông Cửu Long; rà soát các quy hoạch ngành có liên quan."),
+        "II.4": ongoing(85, "Hồ sơ Quy hoạch tỉnh đã trình Hội đồng thẩm định; đang tiếp thu ý kiến các bộ, ngành.",
+                        output_doc="Tờ trình số 245/TTr-SKHĐT ngày 29/8/2022",
+                        difficulties="Ý kiến của một số bộ, ngành gửi chậm so với kế hoạch.",
+                        proposals="Đề nghị UBND tỉnh có văn bản đôn đốc các bộ, ngành sớm góp ý."),
+        "II.5": ongoing(40, "Đã xây dựng đề cương nghiên cứu tiềm năng, lợi thế không gian biển."),
+        "II.7": done(date(2022, 7, 28),
+                     "Đã hoàn chỉnh dự thảo Đề án, tham mưu UBND tỉnh gửi Bộ Kế hoạch và Đầu tư.",
+                     "Công văn số 1234/SKHĐT-TH ngày 28/7/2022"),
+        "II.8": {"status": NOT_STARTED, "progress": 0, "results": "Chờ kết quả Quy hoạch tỉnh để làm căn cứ.",
+                 "proposals": "Đề nghị lùi thời hạn sang quý I/2023."},
+        "II.10": ongoing(50, "Đang xây dựng dự thảo kế hoạch phát triển nguồn nhân lực giai đoạn 2022 - 2025."),
+        "III.9": done(date(2022, 6, 24),
+                      "Đã thống nhất nguồn vốn, tham mưu UBND tỉnh trình cấp thẩm quyền bố trí vốn thực hiện.",
+                      "Công văn số 1105/SKHĐT-TH ngày 24/6/2022"),
+    }),
+    "SNNPTNT": ("Phạm Thị D (dữ liệu mẫu)", "Chuyên viên Văn phòng Sở", "0297 3862 104", date(2022, 10, 3), {
+        "I.5": {"status": "hoàn thành", "completed_on": "30/9/2022", "progress": 100,
+                "results": "Không để xảy ra tàu cá vi phạm vùng biển nước ngoài trong quý III; 100% tàu cá lắp "
+                           "thiết bị giám sát hành trình."},
+        "II.2": {"status": ONGOING, "progress": "80%",
+                 "results": "Triển khai Kế hoạch phát triển nông nghiệp bền vững; rà soát quy hoạch vùng nguyên liệu "
+                            "lúa, tôm."},
+        "III.1": done(date(2022, 7, 15),
+                      "Đã tham mưu UBND tỉnh có văn bản góp ý Bộ Nông nghiệp và Phát triển nông thôn sửa Nghị định.",
+                      "Công văn số 2341/SNNPTNT-TS ngày 15/7/2022"),
+        "III.2": {"status": "Đã Hoàn Thành ", "progress": 100,
+                  "results": "Đã gửi văn bản tham mưu UBND tỉnh phối hợp xây dựng Đề án.",
+                  "output_doc": "Công văn số 2390/SNNPTNT-TS"},
+        "III.10": ongoing(30, unicode_to_legacy("Đang làm việc với các nhà đầu tư về phương án xã hội hóa.", "tcvn3"),
+                          difficulties="Khó huy động vốn xã hội hóa."),
+        "III.11": ongoing(55, "Đã tổng hợp nhu cầu vốn kết dư, chuẩn bị hồ sơ đầu tư cống Xẻo Nhàu."),
+    }),
+    "SNV": ("Võ Văn E (dữ liệu mẫu)", "Chuyên viên", "0297 3862 105", date(2022, 9, 13), {
+        "I.6": ongoing(70, "Ban hành Kế hoạch cải cách hành chính năm 2022; kiểm tra công tác cải cách hành chính tại "
+                           "8 cơ quan, địa phương."),
+        "II.11": done(date(2022, 8, 19), "Đã ban hành kế hoạch thực hiện.", "Kế hoạch số 88/KH-SNV ngày 19/8/2022"),
+    }),
+    "STTTT": ("Đặng Thị G (dữ liệu mẫu)", "Phó Trưởng phòng", "0297 3862 106", date(2022, 9, 8), {
+        "I.8": ongoing(65, "Tỷ lệ hồ sơ trực tuyến toàn trình đạt 42%; tích hợp 312 thủ tục lên Cổng Dịch vụ công "
+                           "quốc gia."),
+        "II.9": ongoing(60, "Triển khai nền tảng chia sẻ, tích hợp dữ liệu cấp tỉnh; đào tạo kỹ năng số cho cán bộ.",
+                        proposals="Đề nghị bổ sung kinh phí chuyển đổi số năm 2023."),
+    }),
+    "SKHCN": ("Huỳnh Văn H (dữ liệu mẫu)", "Chuyên viên", "0297 3862 107", date(2022, 9, 7), {
+        "II.3": ongoing(45, "Hỗ trợ 06 sản phẩm đăng ký nhãn hiệu chứng nhận; tổ chức hội thảo phát triển thương hiệu "
+                            "địa phương."),
+    }),
+    "BQLKKTPQ": ("Ngô Thị K (dữ liệu mẫu)", "Chuyên viên", "0297 3862 108", date(2022, 9, 12), {
+        "II.6": ongoing(30, "Xây dựng đề cương báo cáo tổng kết; dự kiến tổ chức hội nghị trong tháng 11/2022."),
+    }),
+    "STNMT": ("Bùi Văn L (dữ liệu mẫu)", "Chuyên viên", "0297 3862 109", date(2022, 9, 11), {
+        "III.3": done(date(2022, 6, 28), "Đã tham mưu UBND tỉnh góp ý dự thảo Nghị định sửa đổi.",
+                      "Công văn số 1532/STNMT-BVMT ngày 28/6/2022"),
+        "III.14": done(date(2022, 4, 25), "Đã tham mưu UBND tỉnh báo cáo Bộ Tài nguyên và Môi trường.",
+                       "Báo cáo số 98/BC-STNMT ngày 25/4/2022"),
+    }),
+    "SNGV": ("Lý Thị M (dữ liệu mẫu)", "Chuyên viên", "0297 3862 110", date(2022, 9, 12), {
+        "III.4.1": ongoing(50, "Đã trao đổi với tỉnh Kampot về thứ tự ưu tiên mở cửa khẩu; đang xin ý kiến Bộ Ngoại "
+                               "giao."),
+        "III.4.2": ongoing(40, "Phối hợp Bộ Ngoại giao chuẩn bị nội dung trao đổi với phía Campuchia."),
+    }),
+    "SGTVT": ("Trương Văn N (dữ liệu mẫu)", "Phó Chánh Văn phòng", "0297 3862 111", date(2022, 9, 14), {
+        "III.5.1": done(date(2022, 6, 30), "Đã hoàn chỉnh hồ sơ, tham mưu UBND tỉnh gửi Bộ Giao thông vận tải.",
+                        "Tờ trình số 310/TTr-SGTVT ngày 30/6/2022"),
+        "III.5.2": ongoing(60, "Đang thi công cải tạo mặt đường đoạn qua thành phố Hà Tiên."),
+        "III.6": ongoing(20, "Lập báo cáo đề xuất chủ trương đầu tư cầu Đông Hồ.",
+                         difficulties="Chưa bố trí được 50% vốn Trung ương.",
+                         proposals="Đề nghị UBND tỉnh làm việc với Bộ Giao thông vận tải về nguồn vốn."),
+        "III.7": ongoing(35, "Đã có văn bản thống nhất phương án đầu tư với Bộ Giao thông vận tải."),
+        "III.8": {"status": NOT_STARTED, "progress": 0, "results": "Đang tìm nhà tài trợ lập quy hoạch."},
+    }),
+    "SCT": ("Phan Thị P (dữ liệu mẫu)", "Chuyên viên", "0297 3862 112", date(2022, 9, 13), {
+        "III.12": ongoing(25, "Chuẩn bị hồ sơ, thủ tục; chờ Thủ tướng Chính phủ phê duyệt dự án."),
+        "III.13": ongoing(40, "Làm việc với EVN SPC về phương án tiếp nhận lưới điện xã đảo."),
+    }),
+}
+
+# SKHDT's first report, a week earlier and thinner.
+FIRST_SKHDT = (date(2022, 9, 5), {
+    "I.3": ongoing(60, "Đang lồng ghép nội dung Kết luận vào dự thảo kế hoạch năm 2023."),
+    "I.7": ongoing(60, "Chuẩn bị đối thoại doanh nghiệp quý III."),
+    "II.4": ongoing(80, "Hồ sơ Quy hoạch tỉnh đang chờ thẩm định."),
+    "II.7": done(date(2022, 7, 28), "Đã gửi dự thảo Đề án.", "Công văn số 1234/SKHĐT-TH ngày 28/7/2022"),
+})
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--config", type=Path, default=ROOT / "input" / "ke-hoach-112.toml")
+    ap.add_argument("--period", default="2022-Q3")
+    args = ap.parse_args(argv)
+    config = load_config(args.config)
+    master = load_master(config.master_path)
+    period = parse_period(args.period, config.reporting_year)
+    out = config.input_dir / period.code
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.xlsx"):
+        old.unlink()
+    with tempfile.TemporaryDirectory() as tmp:
+        blanks = {p.name.split("_")[1]: p for p in
+                  write_agency_workbooks(master, period, Path(tmp), datetime(2022, 9, 1, 8, 0), config=config)}
+        for code, (officer, title, phone, when, answers) in REPORTS.items():
+            head = {"officer_name": officer, "officer_title": title, "officer_phone": phone,
+                    "report_date": when, "note": SAMPLE_NOTE}
+            target = out / blanks[code].name
+            if code == "SKHDT":
+                first_date, first = FIRST_SKHDT
+                fill_workbook(blanks[code], target.with_name(target.stem + "_lan-1.xlsx"),
+                              {**head, "report_date": first_date}, first)
+                target = target.with_name(target.stem + "_lan-2.xlsx")
+            fill_workbook(blanks[code], target, head, answers)
+        assert not set(SILENT) & set(REPORTS)
+    print(f"Đã tạo {len(list(out.glob('*.xlsx')))} phiếu mẫu trong {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

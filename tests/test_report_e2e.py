@@ -1,0 +1,209 @@
+"""The whole run on the bundled sample, checked the way the Văn phòng and the archivist would."""
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pikepdf
+import pytest
+from docx import Document
+
+from pipeline.context import Issue
+from pipeline.report import build_report
+from tests.conftest import CONFIG, ROOT
+
+SAMPLE = ROOT / "input" / "2022-Q3"
+
+
+def _sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def draft(tmp_path_factory):
+    before = {p.name: _sha(p) for p in SAMPLE.iterdir()}
+    result = build_report(CONFIG, "2022-Q3", tmp_path_factory.mktemp("out"))
+    after = {p.name: _sha(p) for p in SAMPLE.iterdir()}
+    assert before == after, "input files must never be modified"
+    return result
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory):
+    return build_report(CONFIG, "2022-Q3", tmp_path_factory.mktemp("out"), issue=Issue(45, date(2022, 9, 20)))
+
+
+def _docx_text(path: Path) -> str:
+    """Paragraphs and table cells in document order."""
+    doc = Document(path)
+    out = []
+    body = doc.element.body
+    for el in body.iterchildren():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            out.append("".join(t.text or "" for t in el.iter() if t.tag.endswith("}t")))
+        elif tag == "tbl":
+            for tc in el.iter():
+                if tc.tag.endswith("}tc"):
+                    out.append(" ".join("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
+                                        for p in tc.iter() if p.tag.endswith("}p")))
+    return " ".join(out)
+
+
+def _pdf_text(path: Path) -> str:
+    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    # drop page-number lines (1-3 digits), which fall between the halves of a paragraph split across pages
+    return " ".join(line for line in text.splitlines() if not re.fullmatch(r"\s*\d{1,3}\s*", line))
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip()
+
+
+def _context_strings(ctx: dict) -> list[str]:
+    # the header is a two-column table: its reading order is a matter of layout (checked separately)
+    out = [ctx["doc_type"], ctx["subject"], ctx["recipients_label"], *ctx["recipients"]]
+    out += [b["lead"] + b["text"] for b in ctx["body"]]
+    out += [ctx["noi_nhan_label"], *ctx["noi_nhan"], *ctx["signer"]["authority_lines"], ctx["signer"]["name"]]
+    a = ctx["appendix"]
+    out += [a["heading"], a["title"], a["attached_line"], *a["columns"]]
+    for r in a["rows"]:
+        out += [v for v in (r["tt"], r["content"], r["lead"], r["deadline"], r["status"], r["result"]) if v]
+    return [_norm(s) for s in out if _norm(s)]
+
+
+def _in_order(strings: list[str], text: str, what: str) -> None:
+    pos = 0
+    flat = _norm(text)
+    loose = flat.replace(" ", "")
+    for s in strings:
+        i = flat.find(s, pos)
+        if i < 0:  # a table cell may wrap differently; compare without spaces as a fallback
+            j = loose.find(s.replace(" ", ""), len(flat[:pos].replace(" ", "")))
+            assert j >= 0, f"{what}: «{s[:80]}» is missing or out of order"
+            pos = len(_spaced_prefix(flat, j))
+        else:
+            pos = i + len(s)
+
+
+def _spaced_prefix(flat: str, nospace_index: int) -> str:
+    count = 0
+    for k, ch in enumerate(flat):
+        if ch != " ":
+            if count == nospace_index:
+                return flat[:k]
+            count += 1
+    return flat
+
+
+def test_all_outputs_written(draft):
+    names = sorted(p.name for p in draft.out_dir.iterdir())
+    assert names == ["bao-cao-2022-Q3.docx", "bao-cao-2022-Q3.pdf", "manifest.json", "noi-dung.json",
+                     "tong-hop.xlsx", "van-de.txt"]
+    assert not list(draft.out_dir.parent.glob(".*")), "no temp folders left behind"
+
+
+def test_rows_accounting_and_problems_from_the_sample(draft):
+    assert draft.rows_read == draft.rows_accepted + draft.rows_rejected
+    assert draft.rows_accepted > 0 and draft.rows_rejected > 0
+    assert len(draft.merged.missing_agencies) >= 2
+    assert draft.problems, "the sample carries typical mistakes"
+    listed = (draft.out_dir / "van-de.txt").read_text(encoding="utf-8")
+    assert all(p.message in listed for p in draft.problems)
+
+
+def test_docx_and_pdf_say_the_same_thing_in_the_same_order(draft):
+    ctx = json.loads((draft.out_dir / "noi-dung.json").read_text(encoding="utf-8"))
+    strings = _context_strings(ctx)
+    docx, pdf = _docx_text(draft.outputs["docx"]), _pdf_text(draft.outputs["pdf"])
+    _in_order(strings, docx, "DOCX")
+    _in_order(strings, pdf, "PDF")
+    h = ctx["header"]
+    for s in [*h["issuer_lines"], h["number_line"], h["national_name"], h["motto"], h["date_line"]]:
+        assert _norm(s) in _norm(docx) and _norm(s) in _norm(pdf), s
+
+
+def test_manifest_hashes_every_input_and_output(draft):
+    m = json.loads((draft.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert m["period"]["code"] == "2022-Q3" and m["draft"] is True
+    for key, rec in m["outputs"].items():
+        p = draft.out_dir / rec["path"]
+        assert _sha(p) == rec["sha256"] and p.stat().st_size == rec["size"], key
+    inputs = {Path(r["path"]).name: r["sha256"] for r in m["inputs"]}
+    assert inputs == {p.name: _sha(p) for p in SAMPLE.iterdir() if p.is_file()}
+    assert m["configuration"]["sha256"] == _sha(CONFIG)
+    assert m["counts"]["rows_read"] == m["counts"]["rows_accepted"] + m["counts"]["rows_rejected"]
+    with pikepdf.open(draft.outputs["pdf"]) as pdf:
+        assert m["metadata"]["PageAmount"] == len(pdf.pages)
+
+
+def test_same_inputs_give_byte_identical_outputs(draft, tmp_path):
+    again = build_report(CONFIG, "2022-Q3", tmp_path)
+    for key in ("docx", "pdf", "workbook", "context", "problems", "manifest"):
+        assert _sha(again.outputs[key]) == _sha(draft.outputs[key]), key
+
+
+def test_issued_version_carries_number_and_date(issued):
+    text = _docx_text(issued.outputs["docx"])
+    assert "Số: 45/BC-UBND" in text and "Kiên Giang, ngày 20 tháng 9 năm 2022" in text
+    assert "(Kèm theo Báo cáo số 45/BC-UBND ngày 20 tháng 9 năm 2022 của Ủy ban nhân dân tỉnh Kiên Giang)" in text
+    pdf = _pdf_text(issued.outputs["pdf"])
+    assert "Số: 45/BC-UBND" in pdf and "ngày 20 tháng 9 năm 2022" in pdf
+    m = json.loads((issued.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert m["draft"] is False and m["metadata"]["CodeNumber"] == "45" and m["metadata"]["IssuedDate"] == "2022-09-20"
+
+
+def test_pdf_embeds_the_consolidated_workbook(draft):
+    with pikepdf.open(draft.outputs["pdf"]) as pdf:
+        files = {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
+    assert files == {"tong-hop.xlsx": draft.outputs["workbook"].read_bytes()}
+
+
+def test_consolidated_workbook_content(draft):
+    wb = openpyxl.load_workbook(draft.outputs["workbook"])
+    assert wb.sheetnames == ["Tổng hợp", "Theo cơ quan", "Vấn đề", "Tệp đã đọc"]
+    ws = wb["Tổng hợp"]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 35 and rows[0][0] == "I.1"
+    statuses = {r[5] for r in rows}
+    assert statuses <= {"Đã hoàn thành đúng hạn", "Đã hoàn thành quá hạn", "Chưa hoàn thành, trong hạn",
+                        "Chưa hoàn thành, quá hạn", "Thực hiện thường xuyên", "Chưa báo cáo"}
+    assert "Chưa báo cáo" in statuses
+    fills = {ws.cell(row=r, column=6).fill.fgColor.rgb for r in range(4, 39)}
+    assert len(fills) >= 3, "statuses are coloured"
+    assert all(c.font.name == "Times New Roman" for row in ws.iter_rows(min_row=3, max_row=6) for c in row)
+    assert wb["Vấn đề"].max_row - 3 == len(draft.problems)
+    agencies = list(wb["Theo cơ quan"].iter_rows(min_row=4, values_only=True))
+    assert len(agencies) == 15 and sum(r[2] == "Chưa báo cáo" for r in agencies) == len(draft.merged.missing_agencies)
+
+
+def _cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_cli_report_exit_codes_and_summary(tmp_path):
+    r = _cli("report", "--period", "q3", "--output", str(tmp_path))
+    assert r.returncode == 1, r.stderr  # built, with problems in the sample
+    assert "Dòng đọc được:" in r.stdout and "Cơ quan chưa báo cáo" in r.stdout and "Traceback" not in r.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = _cli("report", "--period", "2022-Q3", "--input", str(empty), "--output", str(tmp_path / "o2"))
+    assert r.returncode == 1 and "Chưa báo cáo: 35" in r.stdout and "Cơ quan chưa báo cáo (15)" in r.stdout
+    r = _cli("report", "--period", "2022-Q3", "--so", "45", "--output", str(tmp_path))
+    assert r.returncode == 2 and "cả số (--so) và ngày ban hành (--ngay)" in r.stderr
+    r = _cli("report", "--period", "2022-Q3", "--ngay", "20/9/2022", "--so", "4")
+    assert r.returncode == 2 and "NĂM-THÁNG-NGÀY" in r.stderr and "Traceback" not in r.stderr
+    r = _cli("--config", str(tmp_path / "none.toml"), "report", "--period", "q3")
+    assert r.returncode == 2 and r.stderr.startswith("Lỗi: Không tìm thấy tệp cấu hình")
+
+
+def test_cli_check_summarises_master_and_period():
+    r = _cli("check", "--period", "2022-Q3")
+    assert r.returncode == 0
+    assert "35 nhiệm vụ, 15 cơ quan chủ trì" in r.stdout and "từ 15/6/2022 đến 14/9/2022" in r.stdout
