@@ -42,7 +42,8 @@ def stage_generate(work: Path, n_tasks: int, n_agencies: int) -> dict:
 
     master = synthetic_master(n_tasks, n_agencies)
     seconds, paths = _timed(lambda: write_agency_workbooks(
-        master, parse_period("2022-Q3"), work / "phieu", generated_at=datetime(2022, 9, 1)))
+        master, parse_period("2022-Q3"), work / "phieu", generated_at=datetime(2022, 9, 1),
+        plan_ref="Kế hoạch thử nghiệm số 1/KH-TN"))
     return {"seconds": seconds, "files": len(paths)}
 
 

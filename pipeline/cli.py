@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import traceback
 from datetime import date
@@ -17,11 +18,36 @@ DEFAULT_CONFIG = Path("input/ke-hoach-112.toml")
 DEFAULT_OUTPUT = Path("output")
 
 
+_ARGPARSE_WORDS = [  # argparse's own English, as the user should read it
+    (r"the following arguments are required: (.*)", r"thiếu tham số bắt buộc: \1"),
+    (r"unrecognized arguments: (.*)", r"tham số không được biết đến: \1"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"\1: lựa chọn \2 không có (chọn một trong: \3)"),
+    (r"argument (\S+): expected one argument", r"\1 cần một giá trị"),
+    (r"argument (\S+): (.*)", r"\1: \2"),
+]
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # argparse's own messages are English; say it in Vietnamese
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "tham số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
+
+    def error(self, message):
+        for pattern, words in _ARGPARSE_WORDS:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, words, message)
+                break
         self.print_usage(sys.stderr)
-        print(f"Lỗi: tham số không hợp lệ ({message}). Xem hướng dẫn: {self.prog} --help",
-              file=sys.stderr)
+        print(f"Lỗi: {message}. Xem hướng dẫn: {self.prog} --help", file=sys.stderr)
         sys.exit(EXIT_FAILED)
 
 
@@ -50,12 +76,12 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("templates", help="tạo phiếu báo cáo Excel cho từng cơ quan chủ trì")
     s.add_argument("--period", required=True)
-    s.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    s.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="thư mục ghi kết quả (mặc định output)")
 
     s = sub.add_parser("report", help="đọc phiếu đã nộp và lập báo cáo (DOCX, PDF/A, bảng tổng hợp)")
     s.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2022-Q3 hoặc q3")
     s.add_argument("--input", type=Path, help="thư mục phiếu đã nộp (mặc định input/<kỳ>)")
-    s.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    s.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="thư mục ghi kết quả (mặc định output)")
     s.add_argument("--so", type=_positive_int, help="số văn bản do văn thư cấp (bản phát hành)")
     s.add_argument("--ngay", type=_iso_date, help="ngày ban hành, dạng 2022-09-20 (bản phát hành)")
 

@@ -38,7 +38,9 @@ def _sentence(text: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+    """Multi-line cell text as one sentence run; list dashes dropped (the items keep their `;`)."""
+    lines = (re.sub(r"^[-–•+]\s*", "", line.strip()) for line in text.splitlines())
+    return " ".join(line for line in lines if line)
 
 
 def _sentence_case(title: str) -> str:
@@ -123,8 +125,7 @@ def _overview(config: PlanConfig, master: Master, merged: Merged) -> list[dict]:
     reported, missing = merged.reported_agencies, merged.missing_agencies
     text = f"Có {format_number(len(reported))}/{format_number(len(leads))} cơ quan chủ trì đã gửi báo cáo."
     if missing:
-        text += (f" Còn {format_number(len(missing))} cơ quan chưa gửi báo cáo: {_names(master, missing)}; "
-                 f"{config.issuer_name} đã đôn đốc các cơ quan này báo cáo bổ sung.")
+        text += f" Còn {format_number(len(missing))} cơ quan chưa gửi báo cáo: {_names(master, missing)}."
     out.append(_p(text))
     return out
 
@@ -151,7 +152,7 @@ def _task_blocks(config: PlanConfig, master: Master, merged: Merged) -> list[dic
             leads = _names(master, task.lead_codes)
             if task.lead_note:
                 leads += f" ({task.lead_note})"
-            out.append(_p(_sentence(f"{leads} chủ trì; thời hạn: {task.deadline.text}; tình trạng: "
+            out.append(_p(_sentence(f"{leads}; thời hạn: {task.deadline.text}; tình trạng: "
                                     f"{_lower_first(st.label)}"), lead="Cơ quan chủ trì: "))
             many = len(st.leads) > 1
             for lead in st.leads:

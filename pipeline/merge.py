@@ -139,31 +139,32 @@ def merge(master: Master, period: Period, rows: pd.DataFrame, reported_agencies)
     pairs = tasks.explode("lead_codes").rename(columns={"lead_codes": "agency"})
     joined = pairs.merge(rows, on=["task_id", "agency"], how="left", validate="one_to_one", indicator="found")
 
-    statuses: dict[str, TaskStatus] = {}
+    leads_of: dict[str, list[LeadReport]] = {t.id: [] for t in master.tasks}
     diffs, props = [], []
-    for task_id, group in joined.groupby("task_id", sort=False):
-        task = master.task(task_id)
-        leads = []
-        for r in group.itertuples(index=False):
-            name = master.agencies[r.agency].name
-            if r.found != "both":
-                leads.append(LeadReport(r.agency, name, False))
-                continue
-            lead = LeadReport(
-                r.agency, name, True, status=r.status, completed_on=_as_date(r.completed_on),
-                progress=_none(r.progress), results=_none(r.results) or "", output_doc=_none(r.output_doc) or "",
-                difficulties=_none(r.difficulties) or "", proposals=_none(r.proposals) or "",
-            )
-            leads.append(lead)
-            if lead.difficulties:
-                diffs.append((name, lead.difficulties))
-            if lead.proposals:
-                props.append((name, lead.proposals))
+    for r in joined.itertuples(index=False):
+        name = master.agencies[r.agency].name
+        if r.found != "both":
+            leads_of[r.task_id].append(LeadReport(r.agency, name, False))
+            continue
+        lead = LeadReport(
+            r.agency, name, True, status=r.status, completed_on=_as_date(r.completed_on),
+            progress=_none(r.progress), results=_none(r.results) or "", output_doc=_none(r.output_doc) or "",
+            difficulties=_none(r.difficulties) or "", proposals=_none(r.proposals) or "",
+        )
+        leads_of[r.task_id].append(lead)
+        if lead.difficulties:
+            diffs.append((name, lead.difficulties))
+        if lead.proposals:
+            props.append((name, lead.proposals))
+
+    statuses: dict[str, TaskStatus] = {}
+    for task in master.tasks:
+        leads = leads_of[task.id]
         reports = [{"status": l.status, "completed_on": l.completed_on} if l.reported else None for l in leads]
         status = classify(task.deadline.due, period.end, reports)
         done_dates = [l.completed_on for l in leads if l.completed_on]
         finished = max(done_dates) if status in (DONE_ON_TIME, DONE_LATE) and done_dates else None
-        statuses[task_id] = TaskStatus(task_id, status, finished, leads)
+        statuses[task.id] = TaskStatus(task.id, status, finished, leads)
 
     tasks["status"] = tasks["task_id"].map(lambda i: statuses[i].status)
     by_status = {s: int((tasks["status"] == s).sum()) for s in STATUS_ORDER}

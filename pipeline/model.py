@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 # Deadline kinds. Fixed ones carry a due date; the others are never late (FORMAT.md §6).
@@ -70,8 +71,8 @@ class Master:
     def task(self, task_id: str) -> Task:
         return self._by_id[task_id]
 
-    @property
-    def _by_id(self) -> dict[str, Task]:
+    @cached_property
+    def _by_id(self) -> dict[str, Task]:  # tasks are not edited after loading
         return {t.id: t for t in self.tasks}
 
     def tasks_of(self, code: str) -> list[Task]:

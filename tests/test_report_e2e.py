@@ -207,3 +207,13 @@ def test_cli_check_summarises_master_and_period():
     r = _cli("check", "--period", "2022-Q3")
     assert r.returncode == 0
     assert "35 nhiệm vụ, 15 cơ quan chủ trì" in r.stdout and "từ 15/6/2022 đến 14/9/2022" in r.stdout
+
+
+def test_cli_speaks_vietnamese_even_for_argument_errors():
+    r = _cli("report", "--help")
+    assert r.returncode == 0 and r.stdout.startswith("Cách dùng: baocao report") and "usage" not in r.stdout
+    assert "in hướng dẫn này rồi thoát" in r.stdout
+    r = _cli("report")
+    assert r.returncode == 2 and "Lỗi: thiếu tham số bắt buộc: --period" in r.stderr
+    r = _cli("frob")
+    assert r.returncode == 2 and "lựa chọn 'frob' không có" in r.stderr
