@@ -16,6 +16,7 @@ from pipeline.model import Master, Task
 from pipeline.vntext import (format_date_blank_day, format_date_long, format_date_short, format_number,
                              format_percent, point_letter, roman)
 
+POINT_LETTERS = 23  # a, b, c, d, đ, e, g, h, i, k, l, m, n, o, p, q, r, s, t, u, v, x, y
 DRAFT_BLANK = "      "  # the blank a văn thư fills in by hand (FORMAT.md §4)
 APPENDIX_COLUMNS = ["TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Tình trạng",
                     "Kết quả thực hiện, sản phẩm"]
@@ -136,18 +137,25 @@ def _task_blocks(config: PlanConfig, master: Master, merged: Merged) -> list[dic
     for number, section in enumerate(sections, start=1):
         tasks = [t for t in master.tasks if t.section == section]
         out.append(_p(f"{number}. {_sentence_case(tasks[0].section_title)}", style="heading2"))
+        points = len({t.group or t.id for t in tasks})
+        # Points run a), b) … y) (FORMAT.md §2); a section with more points than letters keeps
+        # the plan's own numbering, so the reader can still find each one in the appendix.
+        def point(index: int, tt: str) -> str:
+            return f"{point_letter(index)})" if points <= POINT_LETTERS else f"{tt})"
+
         letter = -1
         group = None
         for task in tasks:
             if task.group and task.group != group:
                 letter += 1
-                out.append(_p(f"{point_letter(letter)}) {task.group.rstrip(':')}", style="heading3"))
+                out.append(_p(f"{point(letter, task.number.split('.')[0])} {task.group.rstrip(':')}",
+                              style="heading3"))
             elif not task.group:
                 letter += 1
             group = task.group or None
             st = merged.statuses[task.id]
             heading = f"{task.number}. {_one_line(task.content)}" if task.group else \
-                f"{point_letter(letter)}) {_one_line(task.content)}"
+                f"{point(letter, task.number)} {_one_line(task.content)}"
             out.append(_p(heading, style="heading3"))
             leads = _names(master, task.lead_codes)
             if task.lead_note:

@@ -131,3 +131,13 @@ def test_context_is_plain_nfc_data(config, master, merged):
     assert json.loads(json.dumps(ctx, ensure_ascii=False)) == ctx
     assert all(unicodedata.is_normalized("NFC", s) for s in _all_text(ctx))
     assert "Đã trình Đề án A & B <thí điểm>." in "\n".join(_all_text(ctx))  # raw here: renderers escape
+
+
+def test_a_section_with_more_points_than_letters_keeps_the_plan_numbering(config):
+    from pipeline.bench_data import synthetic_master
+    big = synthetic_master(30, 3)  # 10 tasks in each of three sections: letters suffice
+    huge = synthetic_master(90, 3)  # 30 in each: more than the 23 point letters
+    for m, expect in ((big, "a)"), (huge, "1)")):
+        ctx = build_context(config, m, merge(m, Q3, pd.DataFrame(), []))
+        first = next(b["text"] for b in ctx["body"] if b["style"] == "heading3")
+        assert first.startswith(expect + " ")
