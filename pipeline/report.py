@@ -121,6 +121,3 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
         outputs={k: out_dir / p.name for k, p in outputs.items()},
     )
 
-
-def has_errors(problems: list[Problem]) -> bool:
-    return any(p.severity != WARNING for p in problems)

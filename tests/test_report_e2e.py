@@ -217,3 +217,13 @@ def test_cli_speaks_vietnamese_even_for_argument_errors():
     assert r.returncode == 2 and "Lỗi: thiếu tham số bắt buộc: --period" in r.stderr
     r = _cli("frob")
     assert r.returncode == 2 and "lựa chọn 'frob' không có" in r.stderr
+
+
+def test_a_report_run_keeps_the_generated_agency_workbooks(tmp_path):
+    phieu = tmp_path / "2022-Q3" / "phieu"
+    phieu.mkdir(parents=True)
+    (phieu / "2022-Q3_SKHDT.xlsx").write_bytes(b"generated earlier")
+    (tmp_path / "2022-Q3" / "old-report.docx").write_bytes(b"stale")
+    result = build_report(CONFIG, "2022-Q3", tmp_path, with_pdf=False)
+    assert (result.out_dir / "phieu" / "2022-Q3_SKHDT.xlsx").read_bytes() == b"generated earlier"
+    assert not (result.out_dir / "old-report.docx").exists()
