@@ -67,6 +67,16 @@ def _lead_lines(st, attr: str) -> str:
     return "\n".join(lines)
 
 
+def _done_share(rec) -> float:
+    """Share of tasks done (on time or late), as a fraction Excel shows as a percentage."""
+    return round((int(rec[DONE_ON_TIME]) + int(rec[DONE_LATE])) / int(rec["total"]), 4) if rec["total"] else 0.0
+
+
+def _percent_column(ws, col: int, n_rows: int) -> None:
+    for r in range(4, 4 + n_rows):
+        ws.cell(row=r, column=col).number_format = "0.0%"
+
+
 def write_consolidated(path: Path, master: Master, merged: Merged, problems: list[Problem],
                        files: list[dict], stamp: datetime) -> Path:
     wb = openpyxl.Workbook()
@@ -88,14 +98,26 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
     for r, task in enumerate(master.tasks, start=4):
         ws.cell(row=r, column=6).fill = PatternFill("solid", fgColor=STATUS_FILLS[merged.statuses[task.id].status])
 
+    status_headers = [STATUS_LABELS[s] for s in STATUS_ORDER]
+    ws = wb.create_sheet("Theo phần")
+    rows = []
+    for section, rec in merged.by_section.iterrows():
+        title = next(t.section_title for t in master.tasks if t.section == section)
+        rows.append([section, title, *[int(rec[s]) for s in STATUS_ORDER], int(rec["total"]), _done_share(rec)])
+    _table(ws, "TÌNH HÌNH THỰC HIỆN THEO PHẦN CỦA KẾ HOẠCH",
+           ["Phần", "Tên phần", *status_headers, "Tổng số", "Tỷ lệ hoàn thành"],
+           [8, 50, 14, 14, 14, 14, 14, 14, 10, 12], rows)
+    _percent_column(ws, 10, len(rows))
+
     ws = wb.create_sheet("Theo cơ quan")
     rows = []
     for code, rec in merged.by_agency.iterrows():
         rows.append([code, master.agencies[code].name, "Đã báo cáo" if rec["reported"] else "Chưa báo cáo",
-                     *[int(rec[s]) for s in STATUS_ORDER], int(rec["total"])])
+                     *[int(rec[s]) for s in STATUS_ORDER], int(rec["total"]), _done_share(rec)])
     _table(ws, "TÌNH HÌNH THỰC HIỆN THEO CƠ QUAN CHỦ TRÌ",
-           ["Mã", "Cơ quan chủ trì", "Báo cáo", *[STATUS_LABELS[s] for s in STATUS_ORDER], "Tổng số"],
-           [12, 45, 14, 14, 14, 14, 14, 14, 14, 10], rows)
+           ["Mã", "Cơ quan chủ trì", "Báo cáo", *status_headers, "Tổng số", "Tỷ lệ hoàn thành"],
+           [12, 45, 14, 14, 14, 14, 14, 14, 14, 10, 12], rows)
+    _percent_column(ws, 11, len(rows))
 
     ws = wb.create_sheet("Vấn đề")
     _table(ws, "CÁC VẤN ĐỀ PHÁT HIỆN KHI ĐỌC PHIẾU BÁO CÁO",

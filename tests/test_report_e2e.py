@@ -167,7 +167,11 @@ def test_pdf_embeds_the_consolidated_workbook(draft):
 
 def test_consolidated_workbook_content(draft):
     wb = openpyxl.load_workbook(draft.outputs["workbook"])
-    assert wb.sheetnames == ["Tổng hợp", "Theo cơ quan", "Vấn đề", "Tệp đã đọc"]
+    assert wb.sheetnames == ["Tổng hợp", "Theo phần", "Theo cơ quan", "Vấn đề", "Tệp đã đọc"]
+    sections = list(wb["Theo phần"].iter_rows(min_row=4, values_only=True))
+    assert [r[0] for r in sections] == ["I", "II", "III"] and [r[8] for r in sections] == [8, 11, 16]
+    for r in sections:  # the completion rate is the done columns over the total
+        assert r[9] == pytest.approx((r[2] + r[3]) / r[8], abs=1e-4)
     ws = wb["Tổng hợp"]
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     assert len(rows) == 35 and rows[0][0] == "I.1"
@@ -181,6 +185,8 @@ def test_consolidated_workbook_content(draft):
     assert wb["Vấn đề"].max_row - 3 == len(draft.problems)
     agencies = list(wb["Theo cơ quan"].iter_rows(min_row=4, values_only=True))
     assert len(agencies) == 15 and sum(r[2] == "Chưa báo cáo" for r in agencies) == len(draft.merged.missing_agencies)
+    ca = next(r for r in agencies if r[0] == "CA")
+    assert ca[2] == "Chưa báo cáo" and ca[9] == 1 and ca[10] == 0  # its one task, I.2, is recurring: never counted as done
 
 
 def _cli(*args, cwd=ROOT):
