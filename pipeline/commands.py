@@ -91,7 +91,7 @@ def cmd_report(args) -> int:
     _out(f"  Dòng đọc được: {format_number(result.rows_read)} = nhận {format_number(result.rows_accepted)} "
          f"+ loại {format_number(result.rows_rejected)}")
     if m.missing_agencies:
-        names = ", ".join(_agency_names(args, m.missing_agencies))
+        names = ", ".join(result.master.agencies[c].name for c in m.missing_agencies)
         _out(f"  Cơ quan chưa báo cáo ({len(m.missing_agencies)}): {names}")
     for s in STATUS_ORDER:
         _out(f"  {STATUS_LABELS[s]}: {m.by_status[s]}")
@@ -108,14 +108,6 @@ def cmd_report(args) -> int:
         return EXIT_PROBLEMS
     _out("Không có vấn đề nào.")
     return EXIT_OK
-
-
-def _agency_names(args, codes) -> list[str]:
-    from pipeline.config import load_config
-    from pipeline.master import load_registry
-
-    registry = load_registry(load_config(args.config).master_path)
-    return [registry[c].name for c in codes]
 
 
 def cmd_check_template(args) -> int:

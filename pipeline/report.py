@@ -25,6 +25,7 @@ KEPT_SUBFOLDERS = ("phieu",)  # generated agency workbooks survive a report run
 class ReportResult:
     out_dir: Path
     period: Period
+    master: Master
     merged: Merged
     problems: list[Problem]
     rows_read: int
@@ -115,7 +116,7 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
     return ReportResult(
-        out_dir=out_dir, period=period, merged=merged, problems=problems,
+        out_dir=out_dir, period=period, master=master, merged=merged, problems=problems,
         rows_read=collection.rows_read, rows_accepted=collection.rows_accepted,
         rows_rejected=collection.rows_rejected, files=files,
         outputs={k: out_dir / p.name for k, p in outputs.items()},
