@@ -19,7 +19,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline import sheet_layout as L
-from pipeline.archive import save_workbook_stable
+from pipeline.archive import put_value, save_workbook_stable
 from pipeline.errors import PipelineError
 from pipeline.model import Agency, Master, Task
 from pipeline.vntext import ascii_slug, format_date_short
@@ -108,10 +108,7 @@ def _font(bold=False, italic=False, size=BODY_SIZE) -> Font:
 
 def _text(ws, ref: str, value, **style):
     """Write text that must stay text (never a formula, even when it starts with "=")."""
-    cell = ws[ref]
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
+    cell = put_value(ws[ref], value)
     cell.font = style.get("font", _font())
     cell.alignment = style.get("alignment", _WRAP_TOP)
     return cell
@@ -184,8 +181,7 @@ def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str) 
             cell = ws.cell(r, L.COLUMNS.index(c) + 1)
             cell.style = styles[c.key]
             if c.locked:
-                cell.value = locked[c.key]
-                cell.data_type = "s"
+                put_value(cell, locked[c.key])
         ws.row_dimensions[r].height = _row_height(locked)
 
     last_row = L.FIRST_DATA_ROW + max(len(tasks), 1) - 1

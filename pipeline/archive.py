@@ -80,6 +80,15 @@ def write_manifest(target: Path, data: dict) -> Path:
     return write_bytes_atomic(target, text.encode("utf-8"))
 
 
+def put_value(cell, value):
+    """Set a spreadsheet cell; a string stays text even when it starts with "=" (openpyxl would
+    otherwise store a formula: agency text must never become one)."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def save_workbook_stable(wb, path: Path) -> Path:
     """Save an openpyxl workbook atomically with fixed zip dates: equal content, equal bytes."""
     from openpyxl.writer.excel import ExcelWriter

@@ -15,17 +15,14 @@ from openpyxl import load_workbook
 
 from pipeline import sheet_layout as L
 from pipeline.agency_workbook import build_workbook, workbook_filename
-from pipeline.archive import save_workbook_stable
+from pipeline.archive import put_value, save_workbook_stable
 from pipeline.deadlines import parse_deadline
 from pipeline.model import Agency, Master, Task
 from pipeline.periods import parse_period
 
 
 def _put(ws, ref: str, value) -> None:
-    cell = ws[ref]
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"   # agency text is text, even when it starts with "="
+    put_value(ws[ref], value)
 
 
 def fill_sheet(wb, header: dict, answers: dict[str, dict]) -> None:

@@ -8,7 +8,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from pipeline.archive import save_workbook_stable, write_bytes_atomic
+from pipeline.archive import put_value, save_workbook_stable, write_bytes_atomic
 from pipeline.errors import Problem
 from pipeline.master import Master
 from pipeline.merge import (DONE_LATE, DONE_ON_TIME, NOT_REPORTED, ONGOING, OPEN_IN_TIME, OPEN_OVERDUE,
@@ -24,9 +24,7 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def _put(ws, row: int, col: int, value, bold: bool = False):
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # agency text stays text, even "=HYPERLINK(…)"
+    cell = put_value(ws.cell(row=row, column=col), value)
     cell.font = Font(name=_FONT, size=11, bold=bold)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     cell.border = _BORDER

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipeline.config import PlanConfig
+from pipeline.errors import PipelineError
 from pipeline.merge import (DONE_LATE, DONE_ON_TIME, NOT_REPORTED, ONGOING, OPEN_IN_TIME, OPEN_OVERDUE,
                             STATUS_DONE, LeadReport, Merged)
 from pipeline.model import Master, Task
@@ -31,6 +32,16 @@ class Issue:
     @property
     def number_text(self) -> str:
         return f"{self.number:02d}"
+
+
+def document_date(context: dict) -> date:
+    """The one date an output file carries: the issue date, else the draft's DocumentDate."""
+    meta = context["meta"]
+    value = str(meta.get("IssuedDate") or meta["DocumentDate"])
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PipelineError(f"Ngày văn bản «{value}» trong nội dung báo cáo không đúng dạng NNNN-TT-NN.") from None
 
 
 def _sentence(text: str) -> str:

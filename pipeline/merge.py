@@ -16,11 +16,12 @@ from datetime import date
 
 import pandas as pd
 
+from pipeline.collect import ROW_COLUMNS
 from pipeline.master import Master
+from pipeline.sheet_layout import STATUS_DONE
 from pipeline.periods import Period
 from pipeline.vntext import fold
 
-STATUS_DONE = "Đã hoàn thành"
 
 DONE_ON_TIME = "done_on_time"
 DONE_LATE = "done_late"
@@ -38,9 +39,6 @@ STATUS_LABELS = {
     ONGOING: "Thực hiện thường xuyên",
     NOT_REPORTED: "Chưa báo cáo",
 }
-
-ROW_COLUMNS = ["agency", "task_id", "status", "completed_on", "progress", "results", "output_doc",
-               "difficulties", "proposals"]
 
 
 def classify(due: date | None, cutoff: date, reports: list[dict]) -> str:

@@ -20,7 +20,7 @@ from docx.table import _Cell
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from pipeline.archive import save_workbook_stable
+from pipeline.archive import put_value, save_workbook_stable
 from pipeline.deadlines import parse_deadline
 from pipeline.errors import WARNING, PipelineError, ProblemList
 from pipeline.master import (AGENCY_COLUMNS, AGENCY_SHEET, CORRECTION_COLUMNS, CORRECTION_SHEET,
@@ -382,15 +382,11 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 def _sheet(wb: Workbook, title: str, headers, widths, rows) -> None:
     ws = wb.create_sheet(title)
-    ws.append(list(headers))
-    for row in rows:
-        ws.append(list(row))
-    for row in ws.iter_rows():
-        for cell in row:
-            cell.font = _BOLD if cell.row == 1 else _FONT
+    for r, values in enumerate([list(headers), *rows], start=1):
+        for c, value in enumerate(values, start=1):
+            cell = put_value(ws.cell(row=r, column=c), value)
+            cell.font = _BOLD if r == 1 else _FONT
             cell.alignment = _WRAP
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"    # text, never a formula
     for i, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     ws.freeze_panes = "A2"

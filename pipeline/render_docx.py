@@ -19,6 +19,7 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 
 from pipeline.archive import normalize_zip_bytes, write_bytes_atomic
+from pipeline.context import document_date
 from pipeline.errors import PipelineError
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "docx" / "bao-cao.docx"
@@ -66,16 +67,6 @@ def _check_body_styles(context: dict) -> None:
             )
 
 
-def _document_date(context: dict) -> datetime:
-    """The date stamped into docProps/core.xml: the issue date, else the draft's document date."""
-    meta = context["meta"]
-    day = str(meta.get("IssuedDate") or meta["DocumentDate"])
-    try:
-        return datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=timezone.utc)
-    except ValueError as exc:
-        raise PipelineError(f"Ngày văn bản «{day}» không đúng dạng NNNN-TT-NN.") from exc
-
-
 def _set_core_properties(document, context: dict) -> None:
     meta = context.get("meta") or {}
     props = document.core_properties
@@ -91,7 +82,8 @@ def _set_core_properties(document, context: dict) -> None:
     props.identifier = f"{number}/{notation}" if number else ""
     props.language = "vi-VN"
     props.revision = 1
-    stamp = _document_date(context)
+    day = document_date(context)
+    stamp = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
     props.created = stamp
     props.modified = stamp
 

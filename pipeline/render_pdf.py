@@ -9,8 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import os
-import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -20,6 +19,7 @@ from fontTools.ttLib import TTFont
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from .archive import atomic_path
+from .context import document_date
 from .errors import PipelineError
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "html"
@@ -54,14 +54,6 @@ ROW_KINDS = ("section", "group", "task")
 APPENDIX_COLUMNS = 6
 
 VN_TZ = timezone(timedelta(hours=7))
-# Last month of a reporting period, by the period code's suffix ("2022-Q3", "2022-H1" …).
-PERIOD_LAST_MONTH = {
-    "Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12,
-    "H1": 6, "H2": 12, "6M": 6, "9M": 9, "M9": 9, "Y": 12, "N": 12,
-}
-# Day used for a draft's date: the 25th, when a periodic report is due (FORMAT.md §5).
-DRAFT_DAY = 25
-
 # Archive record (Nghị định 30/2020, Phụ lục VI) as a PDF/A extension schema.
 VBHC_NS = "urn:vn:nd30-2020:phuluc-vi#"
 VBHC_PREFIX = "vbhc"
@@ -165,27 +157,6 @@ def _check_shape(context: dict) -> None:
             raise PipelineError(
                 f"Loại dòng «{row.get('kind')}» không hợp lệ trong «appendix.rows[{i}]» "
                 f"(chỉ nhận: {', '.join(ROW_KINDS)})")
-
-
-def document_date(context: dict) -> date:
-    """The one date the file carries: issued date, else meta.DocumentDate, else from the period."""
-    meta = context.get("meta", {})
-    for key in ("IssuedDate", "DocumentDate"):
-        value = (meta.get(key) or "").strip()
-        if value:
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                raise PipelineError(
-                    f"Ngày «{value}» trong «meta.{key}» không đúng dạng NNNN-TT-NN") from None
-    code = str(context.get("period", {}).get("code", ""))
-    match = re.fullmatch(r"(\d{4})(?:-(\w+))?", code.strip())
-    month = match and PERIOD_LAST_MONTH.get((match.group(2) or "Y").upper())
-    if not month:
-        raise PipelineError(
-            f"Không xác định được ngày của văn bản: kỳ báo cáo «{code}» không rõ và "
-            "meta.IssuedDate để trống")
-    return date(int(match.group(1)), month, DRAFT_DAY)
 
 
 # ---------------------------------------------------------------- HTML

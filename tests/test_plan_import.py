@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import docx
 import pytest
@@ -14,7 +13,7 @@ from pipeline.model import Agency, Correction
 from pipeline.plan_import import cmd_import_plan, import_plan, write_master
 from plan_docx import HEADER, Section, build_pages_docx, build_plan_docx, row
 
-MASTER = Path(__file__).resolve().parents[1] / "input" / "nhiem-vu-112.xlsx"
+from tests.conftest import MASTER
 LEAD_COL = "Cơ quan chủ trì thực hiện"
 
 
