@@ -519,12 +519,14 @@ def _short(s: str, n: int = 60) -> str:
 
 
 def collect(folder: Path, master: Master, period, size_limit: int = SIZE_LIMIT,
-            on_file: Callable[[int, int, Path], None] | None = None, engine: str = "calamine") -> Collection:
-    """Read every file in `folder` (not recursive); see the module docstring for the rules."""
+            on_file: Callable[[int, int, Path], None] | None = None, engine: str = "calamine",
+            ignore: tuple[str, ...] = ()) -> Collection:
+    """Read every file in `folder` (not recursive) but those named in `ignore` (the clerk's own files,
+    read by their own stage); see the module docstring for the rules."""
     folder = Path(folder)
     if not folder.is_dir():
         raise PipelineError(f"Không tìm thấy thư mục phiếu báo cáo «{folder}».")
-    entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    entries = sorted((p for p in folder.iterdir() if p.name not in ignore), key=lambda p: p.name)
     problems: list[Problem] = []
     files: list[FileResult] = []
     sheets: list[_Sheet] = []

@@ -11,11 +11,11 @@ from openpyxl.utils import get_column_letter
 from pipeline.archive import put_value, save_workbook_stable, write_bytes_atomic
 from pipeline.errors import Problem
 from pipeline.master import Master
-from pipeline.merge import (DONE_LATE, DONE_ON_TIME, NOT_REPORTED, ONGOING, OPEN_IN_TIME, OPEN_OVERDUE,
-                            STATUS_LABELS, STATUS_ORDER, Merged)
+from pipeline.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
+                            OPEN_IN_TIME, OPEN_OVERDUE, STATUS_LABELS, STATUS_ORDER, Merged)
 
 STATUS_FILLS = {
-    DONE_ON_TIME: "C6EFCE", DONE_LATE: "FFEB9C", OPEN_IN_TIME: "DDEBF7",
+    DONE_ON_TIME: "C6EFCE", DONE_LATE: "FFEB9C", DONE_UNDATED: "E2EFDA", OPEN_IN_TIME: "DDEBF7",
     OPEN_OVERDUE: "FFC7CE", ONGOING: "EDEDED", NOT_REPORTED: "F4B084",
 }
 _FONT = "Times New Roman"
@@ -66,8 +66,8 @@ def _lead_lines(st, attr: str) -> str:
 
 
 def _done_share(rec) -> float:
-    """Share of tasks done (on time or late), as a fraction Excel shows as a percentage."""
-    return round((int(rec[DONE_ON_TIME]) + int(rec[DONE_LATE])) / int(rec["total"]), 4) if rec["total"] else 0.0
+    """Share of tasks done (on time, late or undated), as a fraction Excel shows as a percentage."""
+    return round(sum(int(rec[s]) for s in DONE_STATUSES) / int(rec["total"]), 4) if rec["total"] else 0.0
 
 
 def _percent_column(ws, col: int, n_rows: int) -> None:
@@ -104,8 +104,8 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
         rows.append([section, title, *[int(rec[s]) for s in STATUS_ORDER], int(rec["total"]), _done_share(rec)])
     _table(ws, "TÌNH HÌNH THỰC HIỆN THEO PHẦN CỦA KẾ HOẠCH",
            ["Phần", "Tên phần", *status_headers, "Tổng số", "Tỷ lệ hoàn thành"],
-           [8, 50, 14, 14, 14, 14, 14, 14, 10, 12], rows)
-    _percent_column(ws, 10, len(rows))
+           [8, 50, *[14] * len(STATUS_ORDER), 10, 12], rows)
+    _percent_column(ws, 4 + len(STATUS_ORDER), len(rows))
 
     ws = wb.create_sheet("Theo cơ quan")
     rows = []
@@ -114,8 +114,8 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
                      *[int(rec[s]) for s in STATUS_ORDER], int(rec["total"]), _done_share(rec)])
     _table(ws, "TÌNH HÌNH THỰC HIỆN THEO CƠ QUAN CHỦ TRÌ",
            ["Mã", "Cơ quan chủ trì", "Báo cáo", *status_headers, "Tổng số", "Tỷ lệ hoàn thành"],
-           [12, 45, 14, 14, 14, 14, 14, 14, 14, 10, 12], rows)
-    _percent_column(ws, 11, len(rows))
+           [12, 45, 14, *[14] * len(STATUS_ORDER), 10, 12], rows)
+    _percent_column(ws, 5 + len(STATUS_ORDER), len(rows))
 
     ws = wb.create_sheet("Vấn đề")
     _table(ws, "CÁC VẤN ĐỀ PHÁT HIỆN KHI ĐỌC PHIẾU BÁO CÁO",

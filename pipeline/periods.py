@@ -57,3 +57,18 @@ def parse_period(code: str, default_year: int | None = None) -> Period:
     if part == "9M":
         return Period(f"{year}-9M", "nine_months", year, f"9 tháng năm {year}", prev_dec, date(year, 9, 14), 9)
     return _quarter(year, int(part[1]))
+
+
+def following_window(period: Period) -> tuple[str, date]:
+    """The time after a period that section VI plans for: its label and its last day."""
+    y = period.year
+    if period.kind == "quarter":
+        q = period.last_month // 3
+        if q == 4:
+            return f"quý I năm {y + 1}", date(y + 1, 3, 31)
+        return f"quý {_ROMAN[q + 1]} năm {y}", date(y, 3 * (q + 1), 30 if q + 1 in (2, 3) else 31)
+    if period.kind == "half":
+        return f"6 tháng cuối năm {y}", date(y, 12, 31)
+    if period.kind == "nine_months":
+        return f"quý IV năm {y}", date(y, 12, 31)
+    return f"năm {y + 1}", date(y + 1, 12, 31)

@@ -5,7 +5,7 @@ import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
@@ -13,6 +13,12 @@ from pipeline.archive import file_record, write_bytes_atomic, write_manifest
 from pipeline.config import PlanConfig, load_config
 from pipeline.consolidated import write_consolidated, write_problem_list
 from pipeline.context import Issue, build_context
+from pipeline.docx_review import add_review_comments
+from pipeline.drafting.blocks import Draft
+from pipeline.drafting.body import draft_report
+from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
+from pipeline.drafting.editorial import apply_edits, read_edits, write_editorial
+from pipeline.drafting.issuing import check_cited_dates, check_issue_date, mark_done_after_issue, refuse_if_unsettled
 from pipeline.errors import WARNING, Problem
 from pipeline.master import Master, load_master
 from pipeline.merge import Merged, merge
@@ -58,18 +64,42 @@ def _swap_in(tmp_dir: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folder: Path, issue: Issue | None,
+           problems: list[Problem]) -> tuple[Draft, dict, Path | None]:
+    """The drafted report with the clerk's edits (input/<period>/bien-tap.xlsx) applied."""
+    superseded = [f.path.name for f in collection.files if f.outcome == "superseded"]
+    draft = draft_report(config, master, merged, collection.rejected, superseded)
+    if issue:
+        mark_done_after_issue(draft, merged, issue.date)
+    edits, editorial_in = {}, folder / EDITORIAL_FILE
+    if editorial_in.is_file():
+        edits, found = read_edits(editorial_in, merged.period.code, config.plan_number)
+        problems.extend(found)
+        problems.extend(apply_edits(draft, edits, editorial_in.name))
+    else:
+        editorial_in = None
+    if issue:
+        refuse_if_unsettled(draft, f"{folder.name}/{EDITORIAL_FILE}")
+    return draft, edits, editorial_in
+
+
 def build_report(config_path: Path, period_code: str, output_root: Path, input_dir: Path | None = None,
                  issue: Issue | None = None, on_file: Callable | None = None,
-                 with_pdf: bool = True) -> ReportResult:
+                 with_pdf: bool = True, today: date | None = None) -> ReportResult:
     from pipeline.collect import collect
     from pipeline.render_docx import render_docx
 
     config, master, period = load_inputs(config_path, period_code)
+    if issue:
+        check_issue_date(issue.date, period, today or date.today())
     folder = input_dir or config.input_dir / period.code
-    collection = collect(folder, master, period, on_file=on_file)
+    collection = collect(folder, master, period, on_file=on_file, ignore=(EDITORIAL_FILE,))
     merged = merge(master, period, collection.rows, collection.reported_agencies)
-    context = build_context(config, master, merged, issue)
     problems = list(collection.problems)
+    draft, edits, editorial_in = _draft(config, master, merged, collection, folder, issue, problems)
+    context = build_context(config, master, merged, issue, draft)
+    if issue:
+        check_cited_dates(context, issue.date)
     for code in merged.missing_agencies:  # the clerk has to chase these before the report goes out
         problems.append(Problem(folder.name, f"{master.agencies[code].name} chưa gửi phiếu báo cáo {period.label}.",
                                 WARNING, agency=code))
@@ -87,8 +117,12 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
             "problems": write_problem_list(tmp_dir / "van-de.txt", problems, period.label),
             "context": write_bytes_atomic(tmp_dir / "noi-dung.json", json.dumps(
                 context, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")),
+            "editorial": write_editorial(tmp_dir / EDITORIAL_FILE, draft, period.code, period.label,
+                                         config.plan_number, edits, stamp),
             "docx": render_docx(context, tmp_dir / f"{base}.docx"),
         }
+        if not issue:
+            add_review_comments(outputs["docx"], context)
         if with_pdf:
             from pipeline.render_pdf import render_pdf
             outputs["pdf"] = render_pdf(context, tmp_dir / f"{base}.pdf", attachments=[outputs["workbook"]])
@@ -100,6 +134,7 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
             "metadata": context["meta"],
             "configuration": file_record(config.path, root),
             "master": file_record(config.master_path, root),
+            "editorial": file_record(editorial_in, root) if editorial_in else None,
             "inputs": sorted(({**file_record(Path(f["path"]), root), "agency": f["agency"], "outcome": f["outcome"]}
                               for f in files), key=lambda r: r["path"]),
             "outputs": {key: {**file_record(path, tmp_dir), "path": path.name} for key, path in outputs.items()},

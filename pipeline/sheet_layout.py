@@ -28,6 +28,12 @@ STATUS_ONGOING = "Đang thực hiện"
 STATUS_NOT_STARTED = "Chưa thực hiện"
 STATUSES = (STATUS_DONE, STATUS_ONGOING, STATUS_NOT_STARTED)
 
+# Whom a proposal is addressed to (column "Kiến nghị với", template version 2).
+PROPOSAL_TO_PROVINCE = "UBND tỉnh"
+PROPOSAL_TO_PM = "Thủ tướng Chính phủ"
+PROPOSAL_TO_MINISTRY = "Bộ, ngành Trung ương"
+PROPOSAL_ADDRESSEES = (PROPOSAL_TO_PROVINCE, PROPOSAL_TO_PM, PROPOSAL_TO_MINISTRY)
+
 
 @dataclass(frozen=True)
 class Column:

@@ -26,3 +26,27 @@ def master_copy(tmp_path):
     dst = tmp_path / "nhiem-vu.xlsx"
     shutil.copy(MASTER, dst)
     return dst
+
+
+SAMPLE = ROOT / "input" / "2022-Q3"
+
+
+def copy_sample(dst: Path) -> Path:
+    """A copy of the sample period folder, to add or change files without touching the repository."""
+    folder = dst / "2022-Q3"
+    shutil.copytree(SAMPLE, folder)
+    return folder
+
+
+def settle_all(editorial: Path, dst: Path, note: str = "Đã kiểm tra") -> Path:
+    """The clerk's review: write «Đã kiểm tra» on every block with a point, save as `dst`."""
+    import openpyxl
+    from pipeline.drafting.editorial import COL_NOTE, COL_POINTS, FIRST_ROW, SHEET
+
+    wb = openpyxl.load_workbook(editorial)
+    ws = wb[SHEET]
+    for row in range(FIRST_ROW, ws.max_row + 1):
+        if ws.cell(row, COL_POINTS).value:
+            ws.cell(row, COL_NOTE).value = note
+    wb.save(dst)
+    return dst

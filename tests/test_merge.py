@@ -3,8 +3,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipeline.merge import (DONE_LATE, DONE_ON_TIME, NOT_REPORTED, ONGOING, OPEN_IN_TIME, OPEN_OVERDUE,
-                            STATUS_LABELS, classify, merge)
+from pipeline.merge import (DONE_LATE, DONE_ON_TIME, DONE_UNDATED, NOT_REPORTED, ONGOING, OPEN_IN_TIME,
+                            OPEN_OVERDUE, STATUS_LABELS, classify, merge)
 from pipeline.periods import parse_period
 
 DONE, DOING = "Đã hoàn thành", "Đang thực hiện"
@@ -29,9 +29,15 @@ def rep(status, on=None):
     (date(2022, 6, 30), [rep(DONE, date(2022, 6, 1)), rep(DONE, date(2022, 7, 5))], DONE_LATE),
     (date(2022, 6, 30), [rep(DONE, date(2022, 6, 1)), None], OPEN_OVERDUE),
     (date(2022, 12, 31), [rep(DONE, date(2022, 6, 1)), None], OPEN_IN_TIME),
-    # done without a date: judged as finished on the cut-off day
-    (date(2022, 9, 30), [rep(DONE, None)], DONE_ON_TIME),
-    (date(2022, 6, 30), [rep(DONE, None)], DONE_LATE),
+    # done without a date: done, timeliness unknown, never guessed
+    (date(2022, 9, 30), [rep(DONE, None)], DONE_UNDATED),
+    (date(2022, 6, 30), [rep(DONE, None)], DONE_UNDATED),
+    (date(2022, 6, 30), [rep(DONE, date(2022, 6, 1)), rep(DONE, None)], DONE_UNDATED),
+    # done after the cut-off day (14/9): not done at the cut-off, judged by the deadline
+    (date(2022, 9, 30), [rep(DONE, date(2022, 9, 15))], OPEN_IN_TIME),
+    (date(2022, 6, 30), [rep(DONE, date(2022, 9, 30))], OPEN_OVERDUE),
+    (date(2022, 9, 30), [rep(DONE, date(2022, 9, 14))], DONE_ON_TIME),     # on the cut-off day itself
+    (date(2022, 6, 30), [rep(DONE, date(2022, 6, 1)), rep(DONE, date(2022, 9, 20))], OPEN_OVERDUE),
 ])
 def test_classification_at_the_edges(due, reports, expected):
     assert classify(due, Q3.end, reports) == expected
@@ -56,7 +62,7 @@ def test_merge_multi_lead_task_with_one_lead_missing(master):
     i2 = m.statuses["I.2"]
     assert i2.status == ONGOING  # Thường xuyên
     assert [l.reported for l in i2.leads] == [True, True, False]
-    assert m.statuses["III.4.1"].status == DONE_ON_TIME  # done 30/9 with a Quý III deadline
+    assert m.statuses["III.4.1"].status == OPEN_IN_TIME  # done 30/9: after the cut-off 14/9, due 30/9
     assert m.statuses["III.14"].status == DONE_ON_TIME
     assert m.statuses["II.7"].status == OPEN_OVERDUE    # due 30/6/2022, still in progress at 14/9
     assert m.statuses["III.1"].status == NOT_REPORTED
@@ -66,11 +72,16 @@ def test_merge_multi_lead_task_with_one_lead_missing(master):
     assert int(m.by_agency.loc["CA", "total"]) == 1 and not m.by_agency.loc["CA", "reported"]
     # duplicates merged (case, trailing dot), both agencies kept
     kinh_phi = [d for d in m.difficulties if d.text.lower().startswith("thiếu kinh phí")]
-    assert len(kinh_phi) == 1 and kinh_phi[0].agencies == ["Bộ Chỉ huy Quân sự tỉnh", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh"]
-    assert len(m.proposals) == 1
+    assert len(kinh_phi) == 1 and kinh_phi[0].sources == [("I.2", "BCHQS"), ("I.2", "BDBP")]
+    # proposals keep their task, their agency, and (no addressee column: a version-1 form) the UBND tỉnh
+    assert [(p.text, p.sources, p.addressee) for p in m.proposals] == [
+        ("Bổ sung kinh phí", [("I.2", "BDBP"), ("III.14", "STNMT")], "UBND tỉnh")]
 
 
 def test_status_labels_are_the_government_office_words():
-    assert set(STATUS_LABELS.values()) == {
-        "Đã hoàn thành đúng hạn", "Đã hoàn thành quá hạn", "Chưa hoàn thành, trong hạn",
-        "Chưa hoàn thành, quá hạn", "Thực hiện thường xuyên", "Chưa báo cáo"}
+    # FORMAT.md §6, each key pinned to its own words; plus the one state the rules add (done, date unknown)
+    assert STATUS_LABELS == {
+        DONE_ON_TIME: "Đã hoàn thành đúng hạn", DONE_LATE: "Đã hoàn thành quá hạn",
+        DONE_UNDATED: "Đã hoàn thành, chưa xác định đúng hạn",
+        OPEN_IN_TIME: "Chưa hoàn thành, trong hạn", OPEN_OVERDUE: "Chưa hoàn thành, quá hạn",
+        ONGOING: "Thực hiện thường xuyên", NOT_REPORTED: "Chưa báo cáo"}

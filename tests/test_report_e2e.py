@@ -15,7 +15,7 @@ from docx import Document
 
 from pipeline.context import Issue
 from pipeline.report import build_report
-from tests.conftest import CONFIG, ROOT
+from tests.conftest import CONFIG, ROOT, copy_sample, settle_all
 
 SAMPLE = ROOT / "input" / "2022-Q3"
 
@@ -34,8 +34,12 @@ def draft(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory):
-    return build_report(CONFIG, "2022-Q3", tmp_path_factory.mktemp("out"), issue=Issue(45, date(2022, 9, 20)))
+def issued(draft, tmp_path_factory):
+    """The clerk's sequence: draft -> settle every point in bien-tap.xlsx -> issue."""
+    folder = copy_sample(tmp_path_factory.mktemp("in"))
+    settle_all(draft.outputs["editorial"], folder / "bien-tap.xlsx")
+    return build_report(CONFIG, "2022-Q3", tmp_path_factory.mktemp("out"), input_dir=folder,
+                        issue=Issue(45, date(2022, 9, 20)))
 
 
 def _docx_text(path: Path) -> str:
@@ -104,8 +108,8 @@ def _spaced_prefix(flat: str, nospace_index: int) -> str:
 
 def test_all_outputs_written(draft):
     names = sorted(p.name for p in draft.out_dir.iterdir())
-    assert names == ["bao-cao-2022-Q3.docx", "bao-cao-2022-Q3.pdf", "manifest.json", "noi-dung.json",
-                     "tong-hop.xlsx", "van-de.txt"]
+    assert names == ["bao-cao-2022-Q3.docx", "bao-cao-2022-Q3.pdf", "bien-tap.xlsx", "manifest.json",
+                     "noi-dung.json", "tong-hop.xlsx", "van-de.txt"]
     assert not list(draft.out_dir.parent.glob(".*")), "no temp folders left behind"
 
 
@@ -145,7 +149,7 @@ def test_manifest_hashes_every_input_and_output(draft):
 
 def test_same_inputs_give_byte_identical_outputs(draft, tmp_path):
     again = build_report(CONFIG, "2022-Q3", tmp_path)
-    for key in ("docx", "pdf", "workbook", "context", "problems", "manifest"):
+    for key in ("docx", "pdf", "workbook", "context", "problems", "manifest", "editorial"):
         assert _sha(again.outputs[key]) == _sha(draft.outputs[key]), key
 
 
@@ -168,25 +172,32 @@ def test_pdf_embeds_the_consolidated_workbook(draft):
 def test_consolidated_workbook_content(draft):
     wb = openpyxl.load_workbook(draft.outputs["workbook"])
     assert wb.sheetnames == ["Tổng hợp", "Theo phần", "Theo cơ quan", "Vấn đề", "Tệp đã đọc"]
+    header = [c.value for c in wb["Theo phần"][3]]
+    col = {name: header.index(name) for name in header}
     sections = list(wb["Theo phần"].iter_rows(min_row=4, values_only=True))
-    assert [r[0] for r in sections] == ["I", "II", "III"] and [r[8] for r in sections] == [8, 11, 16]
+    assert [r[0] for r in sections] == ["I", "II", "III"] and [r[col["Tổng số"]] for r in sections] == [8, 11, 16]
+    done = ("Đã hoàn thành đúng hạn", "Đã hoàn thành quá hạn", "Đã hoàn thành, chưa xác định đúng hạn")
     for r in sections:  # the completion rate is the done columns over the total
-        assert r[9] == pytest.approx((r[2] + r[3]) / r[8], abs=1e-4)
+        assert r[col["Tỷ lệ hoàn thành"]] == pytest.approx(sum(r[col[d]] for d in done) / r[col["Tổng số"]], abs=1e-4)
     ws = wb["Tổng hợp"]
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     assert len(rows) == 35 and rows[0][0] == "I.1"
     statuses = {r[5] for r in rows}
-    assert statuses <= {"Đã hoàn thành đúng hạn", "Đã hoàn thành quá hạn", "Chưa hoàn thành, trong hạn",
-                        "Chưa hoàn thành, quá hạn", "Thực hiện thường xuyên", "Chưa báo cáo"}
+    assert statuses <= {"Đã hoàn thành đúng hạn", "Đã hoàn thành quá hạn", "Đã hoàn thành, chưa xác định đúng hạn",
+                        "Chưa hoàn thành, trong hạn", "Chưa hoàn thành, quá hạn", "Thực hiện thường xuyên",
+                        "Chưa báo cáo"}
     assert "Chưa báo cáo" in statuses
     fills = {ws.cell(row=r, column=6).fill.fgColor.rgb for r in range(4, 39)}
     assert len(fills) >= 3, "statuses are coloured"
     assert all(c.font.name == "Times New Roman" for row in ws.iter_rows(min_row=3, max_row=6) for c in row)
     assert wb["Vấn đề"].max_row - 3 == len(draft.problems)
+    header = [c.value for c in wb["Theo cơ quan"][3]]
+    col = {name: header.index(name) for name in header}
     agencies = list(wb["Theo cơ quan"].iter_rows(min_row=4, values_only=True))
     assert len(agencies) == 15 and sum(r[2] == "Chưa báo cáo" for r in agencies) == len(draft.merged.missing_agencies)
     ca = next(r for r in agencies if r[0] == "CA")
-    assert ca[2] == "Chưa báo cáo" and ca[9] == 1 and ca[10] == 0  # its one task, I.2, is recurring: never counted as done
+    # its one task, I.2, is recurring: never counted as done
+    assert ca[2] == "Chưa báo cáo" and ca[col["Tổng số"]] == 1 and ca[col["Tỷ lệ hoàn thành"]] == 0
 
 
 def _cli(*args, cwd=ROOT):

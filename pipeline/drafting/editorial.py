@@ -1,0 +1,238 @@
+"""The editorial workbook (bien-tap.xlsx): the clerk reviews every drafted block once, the tool reads it back.
+
+Written with every run into output/<period>/; the clerk saves an edited copy as
+input/<period>/bien-tap.xlsx and the next run uses it, so the DOCX and the PDF say the same words
+and a re-run (a late agency file) keeps the edits. Columns:
+  Mã khối (locked) | Vị trí (locked) | Bản tự động (locked) | Nội dung biên tập | Đưa vào báo cáo (Có/Không)
+  | Ghi chú | Điểm cần xem (locked)
+An edit is kept against the automatic text it was made on («Bản tự động» of the clerk's copy): when the
+tool's text has changed since, the edit is still used but flagged, and it no longer settles the block's
+points. A point is settled by editing its block or writing «Đã kiểm tra» in its «Ghi chú».
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from pipeline.archive import put_value, save_workbook_stable
+from pipeline.drafting.blocks import CHECKED_MARK, STALE_EDIT, Draft
+from pipeline.errors import WARNING, Problem
+from pipeline.vntext import clean_cell, fold
+
+FILENAME = "bien-tap.xlsx"
+SHEET = "Biên tập"
+META_SHEET = "_meta"
+KIND = "bien-tap"
+YES, NO = "Có", "Không"
+
+HEADER_ROW = 4
+FIRST_ROW = HEADER_ROW + 1
+# (title, width in characters, editable by the clerk)
+COLUMNS = (
+    ("Mã khối", 16, False),
+    ("Vị trí", 22, False),
+    ("Bản tự động", 60, False),
+    ("Nội dung biên tập", 60, True),
+    ("Đưa vào báo cáo", 11, True),
+    ("Ghi chú", 18, True),
+    ("Điểm cần xem", 45, False),
+)
+COL_CODE, COL_LABEL, COL_AUTO, COL_TEXT, COL_INCLUDE, COL_NOTE, COL_POINTS = range(1, 8)
+
+FONT = "Times New Roman"
+SIZE = 11
+LINE_HEIGHT = 14.5       # points per line of 11 pt Times New Roman
+MAX_ROW_HEIGHT = 409     # Excel's limit
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_EDIT_FILL = PatternFill("solid", fgColor="FFF9E5")
+_POINT_FILL = PatternFill("solid", fgColor="FCE4D6")
+_HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
+
+
+@dataclass
+class Edit:
+    code: str
+    baseline: str      # «Bản tự động» as the clerk saw it
+    text: str          # «Nội dung biên tập» ("" = keep the automatic text)
+    include: bool
+    note: str
+    row: int
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def is_checked(note: str) -> bool:
+    return fold(CHECKED_MARK) in fold(note or "")
+
+
+# --------------------------------------------------------------------------- read the clerk's copy
+
+def read_edits(path: Path, period_code: str, plan_number: str) -> tuple[dict[str, Edit], list[Problem]]:
+    """The clerk's edits; a file for another period or plan is reported and not used."""
+    name = Path(path).name
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, never a crash
+        return {}, [Problem(name, f"Không đọc được tệp biên tập ({type(exc).__name__}); nội dung biên tập không được "
+                                  "dùng.", WARNING)]
+    try:
+        if SHEET not in wb.sheetnames or META_SHEET not in wb.sheetnames:
+            return {}, [Problem(name, f"Tệp không phải tệp biên tập do công cụ tạo (thiếu trang «{SHEET}»); nội dung "
+                                      "biên tập không được dùng.", WARNING)]
+        meta = {str(r[0]): str(r[1]) for r in wb[META_SHEET].iter_rows(values_only=True) if r and r[0]}
+        if meta.get("kind") != KIND or meta.get("period_code") != period_code or meta.get("plan") != plan_number:
+            return {}, [Problem(name, f"Tệp biên tập của kỳ {meta.get('period_code') or 'không rõ'} (kế hoạch "
+                                      f"{meta.get('plan') or 'không rõ'}), không phải kỳ {period_code} của Kế hoạch số "
+                                      f"{plan_number}; nội dung biên tập không được dùng.", WARNING, sheet=META_SHEET)]
+        edits: dict[str, Edit] = {}
+        problems: list[Problem] = []
+        ws = wb[SHEET]
+        for row, values in enumerate(ws.iter_rows(min_row=FIRST_ROW, max_col=len(COLUMNS), values_only=True),
+                                     start=FIRST_ROW):
+            values = [clean_cell(v) if v is not None else "" for v in (*values, *[None] * len(COLUMNS))][:len(COLUMNS)]
+            code = values[COL_CODE - 1]
+            if not any(values):
+                continue
+            include_word = values[COL_INCLUDE - 1]
+            include = fold(include_word) != fold(NO)
+            if include_word and fold(include_word) not in (fold(YES), fold(NO)):
+                problems.append(Problem(name, f"«Đưa vào báo cáo» ghi «{include_word}»; chỉ nhận «{YES}» hoặc «{NO}», "
+                                              f"đã hiểu là «{YES}».", WARNING, sheet=SHEET, row=row,
+                                        column="Đưa vào báo cáo"))
+            if not code:
+                problems.append(Problem(name, "Dòng không có mã khối; nội dung dòng này không được dùng.", WARNING,
+                                        sheet=SHEET, row=row, column="Mã khối"))
+                continue
+            edits[code] = Edit(code, values[COL_AUTO - 1], values[COL_TEXT - 1], include, values[COL_NOTE - 1], row)
+        return edits, problems
+    finally:
+        wb.close()
+
+
+def apply_edits(draft: Draft, edits: dict[str, Edit], source: str) -> list[Problem]:
+    """Put the clerk's texts and choices on the blocks; settle points; flag stale edits and unknown codes."""
+    problems = []
+    known = {b.code for b in draft.blocks}
+    for code, e in edits.items():
+        if code not in known:
+            problems.append(Problem(source, f"Mã khối «{code}» không còn trong báo cáo (nội dung đã thay đổi); nội "
+                                            "dung biên tập của dòng này không được dùng.", WARNING, sheet=SHEET,
+                                    row=e.row, column="Mã khối"))
+    for block in draft.blocks:
+        e = edits.get(block.code)
+        if e is None:
+            continue
+        block.note = e.note
+        if e.text:
+            block.text = e.text
+        block.include = e.include
+        block.edited = bool(e.text) or not e.include
+        stale = not _same(e.baseline, block.auto)
+        if block.edited and stale:
+            block.point(STALE_EDIT, "Bản tự động của khối này đã thay đổi sau khi biên tập (có số liệu mới): đọc lại "
+                                    "nội dung biên tập cho khớp số liệu.")
+            problems.append(Problem(source, f"Khối «{block.code}» đã được biên tập nhưng bản tự động đã thay đổi sau "
+                                            "đó; cần đọc lại.", WARNING, sheet=SHEET, row=e.row,
+                                    column="Nội dung biên tập"))
+        if (block.edited or is_checked(e.note)) and not stale:
+            for p in block.points:
+                p.settled = True
+    return problems
+
+
+# --------------------------------------------------------------------------- write the workbook
+
+def _lines(text: str, width: float) -> int:
+    per_line = max(1.0, width * 1.1)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
+
+
+def _points_text(block) -> str:
+    lines = []
+    for p in block.points:
+        if p.settled:
+            continue
+        mark = "[Cần xử lý trước khi ban hành] " if p.blocking else ""
+        lines.append(f"- {mark}{p.message}")
+    return "\n".join(lines)
+
+
+def write_editorial(path: Path, draft: Draft, period_code: str, period_label: str, plan_number: str,
+                    edits: dict[str, Edit] | None = None, stamp: datetime | None = None) -> Path:
+    """`stamp` dates the file (the document's date), so equal inputs give equal bytes."""
+    edits = edits or {}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    font, bold = Font(name=FONT, size=SIZE), Font(name=FONT, size=SIZE, bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    put_value(ws.cell(1, 1), f"BIÊN TẬP NỘI DUNG BÁO CÁO {period_label.upper()}").font = Font(name=FONT, size=13,
+                                                                                                  bold=True)
+    put_value(ws.cell(2, 1), "Sửa câu chữ ở cột «Nội dung biên tập» (để trống: giữ bản tự động); chọn «Không» ở cột "
+                             "«Đưa vào báo cáo» để bỏ khối; ghi «Đã kiểm tra» ở cột «Ghi chú» khi đã xem một điểm cần "
+                             "xem. Lưu tệp vào thư mục phiếu của kỳ (input/<kỳ>/bien-tap.xlsx) rồi chạy lại báo cáo: "
+                             "bản Word và PDF dùng cùng nội dung đã biên tập.").font = font
+    ws.cell(2, 1).alignment = wrap
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
+    ws.row_dimensions[2].height = 3 * LINE_HEIGHT
+    for col, (title, width, _) in enumerate(COLUMNS, start=1):
+        cell = put_value(ws.cell(HEADER_ROW, col), title)
+        cell.font, cell.border, cell.fill = bold, _BORDER, _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        ws.column_dimensions[cell.column_letter].width = width
+    ws.row_dimensions[HEADER_ROW].height = 2 * LINE_HEIGHT
+
+    row = FIRST_ROW
+    for block in draft.blocks:
+        e = edits.get(block.code)
+        values = {COL_CODE: block.code, COL_LABEL: block.label, COL_AUTO: block.auto,
+                  COL_TEXT: e.text if e else "", COL_INCLUDE: (YES if e.include else NO) if e else YES,
+                  COL_NOTE: e.note if e else "", COL_POINTS: _points_text(block)}
+        lines = 1
+        for col, value in values.items():
+            cell = put_value(ws.cell(row, col), value)
+            cell.font, cell.border, cell.alignment = font, _BORDER, wrap
+            editable = COLUMNS[col - 1][2]
+            cell.protection = Protection(locked=not editable)
+            if editable:
+                cell.fill = _EDIT_FILL
+            elif col == COL_POINTS and value:
+                cell.fill = _POINT_FILL
+            lines = max(lines, _lines(value, COLUMNS[col - 1][1]))
+        ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 4)
+        row += 1
+    last = row - 1
+
+    dv = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True, showErrorMessage=True,
+                        errorTitle="Đưa vào báo cáo", error=f"Chọn «{YES}» hoặc «{NO}».")
+    dv.add(f"E{FIRST_ROW}:E{max(last, FIRST_ROW)}")
+    ws.add_data_validation(dv)
+    ws.freeze_panes = ws.cell(FIRST_ROW, 3)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.protection.sheet = True
+    ws.protection.formatRows = False
+    ws.protection.formatColumns = False
+
+    meta = wb.create_sheet(META_SHEET)
+    for r, (k, v) in enumerate((("kind", KIND), ("period_code", period_code), ("plan", plan_number)), start=1):
+        put_value(meta.cell(r, 1), k)
+        put_value(meta.cell(r, 2), v)
+    meta.sheet_state = "veryHidden"
+    wb.properties.creator = "baocao-pipeline"
+    if stamp:
+        wb.properties.created = wb.properties.modified = stamp
+    return save_workbook_stable(wb, path)
