@@ -85,8 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--so", type=_positive_int, help="số văn bản do văn thư cấp (bản phát hành)")
     s.add_argument("--ngay", type=_iso_date, help="ngày ban hành, dạng 2022-09-20 (bản phát hành)")
 
-    s = sub.add_parser("check-template", help="kiểm tra mẫu Word: biến thiếu, thẻ đặt sai chỗ")
+    s = sub.add_parser("check-template", help="kiểm tra sổ câu chữ và mẫu Word: câu, chỗ trống, biến, thẻ đặt sai chỗ")
     s.add_argument("--template", type=Path, help="tệp mẫu .docx (mặc định templates/docx/bao-cao.docx)")
+    s.add_argument("--phrasebook", type=Path, help="sổ câu chữ (mặc định templates/phrasebook/bao-cao.toml)")
 
     s = sub.add_parser("import-plan", help="đọc phụ lục nhiệm vụ từ văn bản kế hoạch (.docx)")
     s.add_argument("docx", type=Path)

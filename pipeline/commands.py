@@ -111,12 +111,23 @@ def cmd_report(args) -> int:
 
 
 def cmd_check_template(args) -> int:
+    from pipeline.drafting.body import PHRASEBOOK, PHRASES
+    from pipeline.drafting.phrasebook import check_phrasebook
     from pipeline.render_docx import DEFAULT_TEMPLATE, check_template
     from pipeline.report import load_inputs
     from pipeline.context import build_context
     from pipeline.merge import merge
     import pandas as pd
 
+    # The phrasebook first: the context cannot be built from a broken one.
+    phrasebook = args.phrasebook or PHRASEBOOK
+    messages = check_phrasebook(phrasebook, PHRASES)
+    if messages:
+        _out(f"Sổ câu chữ {phrasebook} có {len(messages)} vấn đề:")
+        for msg in messages:
+            _out(f"  - {msg}")
+        return EXIT_PROBLEMS
+    _out(f"Sổ câu chữ {phrasebook} hợp lệ: đủ {len(PHRASES)} câu, mọi chỗ trống đều có số liệu.")
     # Any period will do: the check is about which keys the template asks for.
     config, master, period = load_inputs(args.config, "Q3")
     merged = merge(master, period, pd.DataFrame(), [])

@@ -108,7 +108,7 @@ def test_numbers_and_percentages_in_vietnamese_format(config, master, merged):
     # 2 done of 35 = 5,7 %; STNMT on time (28/4 <= 30/4), SKHDT late (5/7 > 30/6)
     assert "đã hoàn thành 2 nhiệm vụ (5,7%), trong đó đúng hạn 1, quá hạn 1;" in text
     assert "từ ngày 15/6/2022 đến ngày 14/9/2022" in text
-    late = next(b["text"] for b in ctx["body"] if "nhiệm vụ II.7" in b["text"] and "hoàn thành" in b["text"])
+    late = next(b["text"] for b in ctx["body"] if b["text"].startswith("- Nhiệm vụ II.7 ("))
     assert "Sở Kế hoạch và Đầu tư chủ trì, hoàn thành ngày 05/7/2022, quá thời hạn Tháng 6/2022" in late
 
 

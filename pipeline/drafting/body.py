@@ -48,12 +48,12 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "part.counts": ("part", "total", "counts"),
     "part.count.done": ("count",), "part.count.open": ("count",), "part.count.overdue": ("count",),
     "part.count.ongoing": ("count",), "part.count.not_reported": ("count",),
-    "part.done": ("items",),
+    "part.done": ("count",),
     "part.done_item": ("task", "lead", "completed", "product"),
     "part.done_item_late": ("task", "lead", "completed", "deadline", "reason", "product"),
     "part.done_item_undated": ("task", "lead", "product"),
     "part.product": ("product",),
-    "part.overdue": ("items",),
+    "part.overdue": ("count",),
     "part.overdue_item": ("task", "lead", "deadline", "progress", "reason"),
     "part.progress": ("progress",),
     "part.in_time": ("count",),
@@ -118,6 +118,13 @@ def _share(part: int, whole: int) -> str:
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if not text or text[-1] in ".;:!?…" else text + "."
+
+
+def _item(text: str) -> str:
+    """A list item: "- " and a capital letter after it."""
+    text = text.strip()
+    body = text[2:] if text.startswith("- ") else text
+    return "- " + body[:1].upper() + body[1:]
 
 
 def _lower_first(s: str) -> str:
@@ -293,42 +300,37 @@ def _results(c: _Ctx, summaries: dict[str, Block]) -> list:
         out.append(_block(c, f"II.phan-{section}.tong-so", f"Phần II, nhóm {section}: số liệu", pb.say(
             "part.counts", part=section, total=format_number(len(tasks)), counts=", ".join(counts)), anchor=heading))
 
-        done_block = _block(c, f"II.phan-{section}.hoan-thanh", f"Phần II, nhóm {section}: nhiệm vụ đã hoàn thành",
-                            "", anchor=heading)
-        items = []
-        for t in tasks:
+        done = [t for t in tasks if m.statuses[t.id].status in DONE_STATUSES]
+        if done:
+            out.append(_block(c, f"II.phan-{section}.hoan-thanh", f"Phần II, nhóm {section}: nhiệm vụ đã hoàn thành",
+                              pb.say("part.done", count=format_number(len(done))), anchor=heading))
+        for t in done:
             s = m.statuses[t.id]
-            if s.status not in DONE_STATUSES:
-                continue
-            product = _product(c, done_block, t)
-            lead = c.lead_names(t)
+            block = _block(c, f"II.hoan-thanh.{t.id}", f"Phần II: nhiệm vụ {t.id} đã hoàn thành", "", anchor=heading)
+            product, lead = _product(c, block, t), c.lead_names(t)
             if s.status == DONE_UNDATED:
-                items.append(pb.say("part.done_item_undated", task=c.ref(t), lead=lead, product=product))
+                text = pb.say("part.done_item_undated", task=c.ref(t), lead=lead, product=product)
             elif s.status == DONE_LATE:
-                items.append(pb.say("part.done_item_late", task=c.ref(t), lead=lead,
-                                    completed=format_date_short(s.completed_on), deadline=t.deadline.text,
-                                    reason=_reason(c, done_block, t), product=product))
+                text = pb.say("part.done_item_late", task=c.ref(t), lead=lead, completed=format_date_short(s.completed_on),
+                              deadline=t.deadline.text, reason=_reason(c, block, t), product=product)
             else:
-                items.append(pb.say("part.done_item", task=c.ref(t), lead=lead,
-                                    completed=format_date_short(s.completed_on), product=product))
-        if items:
-            done_block.auto = pb.say("part.done", items=_join(items))
-            out.append(done_block)
+                text = pb.say("part.done_item", task=c.ref(t), lead=lead, completed=format_date_short(s.completed_on),
+                              product=product)
+            block.auto = _item(text)
+            out.append(block)
 
-        overdue_block = _block(c, f"II.phan-{section}.qua-han", f"Phần II, nhóm {section}: nhiệm vụ quá hạn",
-                               "", anchor=heading)
-        items = []
-        for t in tasks:
-            if m.statuses[t.id].status != OPEN_OVERDUE:
-                continue
+        overdue = [t for t in tasks if m.statuses[t.id].status == OPEN_OVERDUE]
+        if overdue:
+            out.append(_block(c, f"II.phan-{section}.qua-han", f"Phần II, nhóm {section}: nhiệm vụ quá hạn",
+                              pb.say("part.overdue", count=format_number(len(overdue))), anchor=heading))
+        for t in overdue:
+            block = _block(c, f"II.qua-han.{t.id}", f"Phần II: nhiệm vụ {t.id} quá hạn", "", anchor=heading)
             progress = [l.progress for l in m.statuses[t.id].leads if l.reported and l.progress is not None]
-            items.append(pb.say("part.overdue_item", task=c.ref(t), lead=c.lead_names(t), deadline=t.deadline.text,
-                                progress=pb.say("part.progress", progress=format_percent(min(progress)))
-                                if progress else "",
-                                reason=_reason(c, overdue_block, t)))
-        if items:
-            overdue_block.auto = pb.say("part.overdue", items=_join(items))
-            out.append(overdue_block)
+            block.auto = _item(pb.say(
+                "part.overdue_item", task=c.ref(t), lead=c.lead_names(t), deadline=t.deadline.text,
+                progress=pb.say("part.progress", progress=format_percent(min(progress))) if progress else "",
+                reason=_reason(c, block, t)))
+            out.append(block)
         in_time = sum(s == OPEN_IN_TIME for s in st.values())
         if in_time:
             out.append(_block(c, f"II.phan-{section}.trong-han", f"Phần II, nhóm {section}: nhiệm vụ trong hạn",

@@ -1,0 +1,219 @@
+"""The clerk reviews once, in bien-tap.xlsx; the next run prints the edits in both documents; issuing is guarded."""
+import json
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pikepdf
+import pytest
+from docx import Document
+
+from pipeline.context import Issue
+from pipeline.drafting.editorial import (COL_AUTO, COL_CODE, COL_INCLUDE, COL_NOTE, COL_POINTS, COL_TEXT, FIRST_ROW,
+                                         HEADER_ROW, SHEET)
+from pipeline.errors import PipelineError
+from pipeline.report import build_report
+from tests.conftest import CONFIG, ROOT, copy_sample, settle_all
+
+TODAY = date(2026, 11, 27)
+EDITED = "Ủy ban nhân dân tỉnh đánh giá các cơ quan chủ trì đã nỗ lực triển khai nhiệm vụ (đoạn do Văn phòng biên tập)."
+
+
+def _pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
+    return " ".join(out.stdout.split())
+
+
+def _docx_text(path: Path) -> str:
+    doc = Document(path)
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return " ".join(" ".join(parts).split())
+
+
+def _rows(path: Path) -> dict[str, int]:
+    ws = openpyxl.load_workbook(path)[SHEET]
+    return {ws.cell(r, COL_CODE).value: r for r in range(FIRST_ROW, ws.max_row + 1)}
+
+
+def _edit(src: Path, dst: Path, changes: dict[str, dict[int, str]], meta: dict[str, str] | None = None) -> Path:
+    wb = openpyxl.load_workbook(src)
+    ws = wb[SHEET]
+    rows = {ws.cell(r, COL_CODE).value: r for r in range(FIRST_ROW, ws.max_row + 1)}
+    for code, cells in changes.items():
+        for col, value in cells.items():
+            ws.cell(rows[code], col).value = value
+    for key, value in (meta or {}).items():
+        m = wb["_meta"]
+        row = next(r for r in range(1, m.max_row + 1) if m.cell(r, 1).value == key)
+        m.cell(row, 2).value = value
+    wb.save(dst)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory):
+    return build_report(CONFIG, "2022-Q3", tmp_path_factory.mktemp("out"))
+
+
+def test_editorial_workbook_has_one_row_per_block(first):
+    path = first.outputs["editorial"]
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET]
+    assert [ws.cell(HEADER_ROW, c).value for c in range(1, 8)] == [
+        "Mã khối", "Vị trí", "Bản tự động", "Nội dung biên tập", "Đưa vào báo cáo", "Ghi chú", "Điểm cần xem"]
+    rows = _rows(path)
+    ctx = json.loads((first.out_dir / "noi-dung.json").read_text(encoding="utf-8"))
+    paragraphs = [b for b in ctx["body"] if b["style"] == "paragraph"]
+    # every drafted paragraph of I-VI and every task summary is a row, with the tool's text
+    assert {b["id"] for b in paragraphs} <= set(rows) and len({c for c in rows if c.startswith("PL.")}) == 35
+    for b in paragraphs:
+        assert ws.cell(rows[b["id"]], COL_AUTO).value == b["text"]
+    assert ws.protection.sheet
+    r = rows["II.tong-so"]
+    assert ws.cell(r, COL_AUTO).protection.locked and ws.cell(r, COL_CODE).protection.locked
+    assert not ws.cell(r, COL_TEXT).protection.locked and not ws.cell(r, COL_NOTE).protection.locked
+    assert [dv.formula1 for dv in ws.data_validations.dataValidation] == ['"Có,Không"']
+    assert ws.row_dimensions[rows["II.tong-so"]].height > 60   # a long paragraph gets a tall row
+    assert "[Cần xử lý trước khi ban hành]" in ws.cell(rows["PL.III.2"], COL_POINTS).value   # done, no date
+    assert wb["_meta"].sheet_state == "veryHidden"
+
+
+def test_edits_reach_both_documents(first, tmp_path):
+    folder = copy_sample(tmp_path / "in")
+    _edit(first.outputs["editorial"], folder / "bien-tap.xlsx", {
+        "III.ket-qua": {COL_TEXT: EDITED},
+        "VI.thuong-xuyen": {COL_INCLUDE: "Không"},
+        "PL.II.5": {COL_TEXT: "Đã hoàn thành đề cương; đang khảo sát thực địa (Văn phòng biên tập)."},
+    })
+    result = build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=folder)
+    auto_assessment = "Các cơ quan chủ trì đã triển khai các nhiệm vụ được giao theo Kế hoạch."
+    omitted = "Tiếp tục triển khai các nhiệm vụ thực hiện thường xuyên"
+    for text in (_docx_text(result.outputs["docx"]), _pdf_text(result.outputs["pdf"])):
+        assert EDITED in text and "đang khảo sát thực địa (Văn phòng biên tập)." in text
+        assert auto_assessment not in text and omitted not in text
+    assert auto_assessment in _pdf_text(first.outputs["pdf"])   # the first run said it
+    manifest = json.loads((result.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["editorial"]["sha256"] and manifest["editorial"]["path"].endswith("bien-tap.xlsx")
+    # the workbook written by this run carries the clerk's edits forward
+    ws = openpyxl.load_workbook(result.outputs["editorial"])[SHEET]
+    assert ws.cell(_rows(result.outputs["editorial"])["III.ket-qua"], COL_TEXT).value == EDITED
+    # and the agency forms were not mistaken for it, nor it for a form
+    assert result.rows_read == first.rows_read and len(result.files) == len(first.files)
+
+
+def test_a_late_agency_file_flags_the_edit_made_before_it(tmp_path):
+    folder = copy_sample(tmp_path / "in")
+    late = folder / "2022-Q3_SGTVT_So-Giao-thong-van-tai.xlsx"
+    parked = shutil.move(late, tmp_path / late.name)
+    before = build_report(CONFIG, "2022-Q3", tmp_path / "out1", input_dir=folder, with_pdf=False)
+    _edit(before.outputs["editorial"], folder / "bien-tap.xlsx", {"II.tong-so": {COL_TEXT: "Số liệu do Văn phòng ghi."},
+                                                                  "III.bao-cao": {COL_TEXT: "Báo cáo do Văn phòng ghi."}})
+    shutil.move(parked, late)   # the late file arrives
+    after = build_report(CONFIG, "2022-Q3", tmp_path / "out2", input_dir=folder)
+    flagged = [p for p in after.problems if "đã được biên tập nhưng bản tự động đã thay đổi" in p.message]
+    assert {p.message.split("«")[1].split("»")[0] for p in flagged} == {"II.tong-so", "III.bao-cao"}
+    ws = openpyxl.load_workbook(after.outputs["editorial"])[SHEET]
+    assert "đã thay đổi sau khi biên tập" in ws.cell(_rows(after.outputs["editorial"])["II.tong-so"], COL_POINTS).value
+    comments = [c.text for c in Document(after.outputs["docx"]).comments]
+    assert any("[II.tong-so]" in c and "đã thay đổi sau khi biên tập" in c for c in comments)
+    assert "Số liệu do Văn phòng ghi." in _pdf_text(after.outputs["pdf"])   # still used, but flagged
+
+
+def test_an_editorial_workbook_of_another_period_is_reported_not_applied(first, tmp_path):
+    folder = copy_sample(tmp_path / "in")
+    _edit(first.outputs["editorial"], folder / "bien-tap.xlsx", {"III.ket-qua": {COL_TEXT: EDITED}},
+          meta={"period_code": "2022-Q2"})
+    result = build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=folder, with_pdf=False)
+    assert any("Tệp biên tập của kỳ 2022-Q2" in p.message and p.file == "bien-tap.xlsx" for p in result.problems)
+    assert EDITED not in _docx_text(result.outputs["docx"])
+
+
+def test_a_block_code_that_no_longer_exists_is_reported(first, tmp_path):
+    folder = copy_sample(tmp_path / "in")
+    _edit(first.outputs["editorial"], folder / "bien-tap.xlsx",
+          {"III.ket-qua": {COL_CODE: "III.khong-con", COL_TEXT: EDITED}})
+    result = build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=folder, with_pdf=False)
+    row = _rows(first.outputs["editorial"])["III.ket-qua"]
+    p = next(p for p in result.problems if "«III.khong-con» không còn trong báo cáo" in p.message)
+    assert (p.file, p.sheet, p.row, p.column) == ("bien-tap.xlsx", SHEET, row, "Mã khối")
+    assert EDITED not in _docx_text(result.outputs["docx"])
+
+
+# ----------------------------------------------------------------------------- Word comments
+
+def test_draft_carries_word_comments_at_each_point(first):
+    doc = Document(first.outputs["docx"])
+    comments = [c.text for c in doc.comments]
+    assert any(c.startswith("[PL.III.2] Cần xử lý trước khi ban hành.") and "không ghi ngày hoàn thành" in c
+               for c in comments)
+    assert any(c.startswith("[II.chua-bao-cao]") and "Văn phòng Tỉnh ủy, Công an tỉnh và Sở Y tế" in c for c in comments)
+    assert any("[PL.III.3]" in c and "quy tắc chu-ngu-co-quan" in c for c in comments)      # a rewritten sentence
+    assert any("[PL.I.5]" in c and "sau ngày chốt số liệu 14/9/2022" in c for c in comments)  # done after the cut-off
+    assert all(c.author == "Công cụ lập báo cáo" for c in doc.comments)
+
+
+@pytest.mark.slow
+def test_libreoffice_shows_the_comments(first, tmp_path):
+    """LibreOffice opens the draft and exports each comment as a PDF annotation."""
+    profile = tmp_path / "profile"
+    export = 'pdf:writer_pdf_Export:{"ExportNotes":{"type":"boolean","value":"true"}}'
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", export,
+                    "--outdir", str(tmp_path), str(first.outputs["docx"])], check=True, capture_output=True,
+                   timeout=240)
+    with pikepdf.open(tmp_path / first.outputs["docx"].with_suffix(".pdf").name) as pdf:
+        notes = [str(a.get("/Contents", "")) for page in pdf.pages for a in page.get("/Annots", [])
+                 if a.get("/Subtype") == "/Text"]
+    assert len(notes) == len(Document(first.outputs["docx"]).comments) > 0
+    assert any("không ghi ngày hoàn thành" in n for n in notes)
+
+
+# ----------------------------------------------------------------------------- issuing
+
+def test_issue_refused_while_a_fact_is_unsettled(tmp_path):
+    with pytest.raises(PipelineError) as err:
+        build_report(CONFIG, "2022-Q3", tmp_path, issue=Issue(45, date(2022, 9, 20)), today=TODAY)
+    message = str(err.value)
+    assert message.startswith("Chưa thể lập bản phát hành: còn 2 điểm")
+    assert "[PL.III.2]" in message and "không ghi ngày hoàn thành" in message
+    assert "[PL.I.5]" in message and "30/9/2022, sau ngày ban hành 20/9/2022" in message   # done after the issue date
+    assert not (tmp_path / "2022-Q3").exists()
+
+
+def test_issue_after_the_clerk_settles_has_no_comments(first, tmp_path):
+    folder = copy_sample(tmp_path / "in")
+    settle_all(first.outputs["editorial"], folder / "bien-tap.xlsx")
+    issued = build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=folder, issue=Issue(45, date(2022, 9, 20)),
+                          today=TODAY)
+    assert len(Document(issued.outputs["docx"]).comments) == 0
+    assert "Số: 45/BC-UBND" in _docx_text(issued.outputs["docx"])
+
+
+@pytest.mark.parametrize("day, words", [
+    (date(2022, 9, 5), "Ngày ban hành 05/9/2022 trước ngày chốt số liệu 14/9/2022 của quý III năm 2022"),
+    (date(2026, 12, 1), "Ngày ban hành 01/12/2026 sau ngày hôm nay (27/11/2026)"),
+    (date(2024, 1, 10), "cách ngày chốt số liệu 14/9/2022 của quý III năm 2022 hơn một năm"),
+])
+def test_impossible_issue_dates_are_refused(tmp_path, day, words):
+    with pytest.raises(PipelineError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        build_report(CONFIG, "2022-Q3", tmp_path, issue=Issue(45, day), today=TODAY)
+
+
+def test_issue_date_before_a_date_the_report_cites_is_refused(first, tmp_path):
+    folder = copy_sample(tmp_path / "in")
+    settle_all(first.outputs["editorial"], folder / "bien-tap.xlsx")
+    _edit(folder / "bien-tap.xlsx", folder / "bien-tap.xlsx",
+          {"III.ket-qua": {COL_TEXT: "Ủy ban nhân dân tỉnh đã có Công văn số 99/UBND-TH ngày 18/9/2022 đôn đốc."}})
+    with pytest.raises(PipelineError, match=r"Ngày ban hành 15/9/2022 trước ngày 18/9/2022 mà báo cáo dẫn"):
+        build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=folder, issue=Issue(45, date(2022, 9, 15)),
+                     today=TODAY)
+
+
+def test_cli_refusal_is_one_vietnamese_message(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "pipeline", "report", "--period", "2022-Q3", "--so", "45", "--ngay",
+                        "2022-09-05", "--output", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "trước ngày chốt số liệu 14/9/2022" in r.stderr
