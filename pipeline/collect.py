@@ -384,6 +384,7 @@ def _check_rows(t: pd.DataFrame, master: Master, period, ref: dict[str, tuple]) 
     n = len(t)
     f = _Findings(n)
     by_id = {task.id: task for task in master.tasks}
+    retired = {task.id: adjustment for task, adjustment in master.retired}
     tid = t["task_id"].tolist()
     agency = t["agency"].tolist()
     files = t["file"].tolist()
@@ -396,6 +397,9 @@ def _check_rows(t: pd.DataFrame, master: Master, period, ref: dict[str, tuple]) 
         task_id = tid[i]
         if not task_id:
             f.add(i, ERROR, "task_id", "Dòng không có mã nhiệm vụ.")
+        elif task_id in retired:
+            f.add(i, ERROR, "task_id", f"Nhiệm vụ {task_id} đã được bãi bỏ theo {retired[task_id].citation}; dòng này "
+                                       "không được tính.")
         elif task_id not in by_id:
             f.add(i, ERROR, "task_id", f"Mã nhiệm vụ «{task_id}» không có trong danh mục nhiệm vụ.")
         elif agency[i] not in by_id[task_id].lead_codes:

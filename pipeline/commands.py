@@ -51,8 +51,9 @@ def cmd_check(args) -> int:
     if period:
         _out(f"Kỳ báo cáo: {period.label} ({period.code}); số liệu tính từ {format_date_short(period.start)} "
              f"đến {format_date_short(period.end)}.")
-        due = [t for t in master.tasks if t.deadline.due and t.deadline.due <= period.end]
-        open_ = [t for t in master.tasks if not t.deadline.fixed]
+        master = master.as_of(period.end)
+        due = [t for t in master.tasks if t.deadline_in_force.due and t.deadline_in_force.due <= period.end]
+        open_ = [t for t in master.tasks if not t.deadline_in_force.fixed]
         _out(f"  Nhiệm vụ có hạn đến hết ngày {format_date_short(period.end)}: {len(due)}; "
              f"không có thời hạn cố định: {len(open_)}; hạn sau kỳ này: {len(master.tasks) - len(due) - len(open_)}.")
     _out("Cấu hình và bảng nhiệm vụ hợp lệ.")

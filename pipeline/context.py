@@ -57,7 +57,7 @@ def _appendix_rows(master: Master, merged: Merged, draft: Draft) -> list[dict]:
         rows.append({
             "kind": "task", "tt": task.number, "content": task.content,
             "lead": lead + (f" ({task.lead_note})" if task.lead_note else ""),
-            "deadline": task.deadline.text, "status": merged.statuses[task.id].label,
+            "deadline": task.deadline_text, "status": merged.statuses[task.id].label,
             "result": draft.summaries[task.id].printed,
         })
     return rows

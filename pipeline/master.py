@@ -8,6 +8,11 @@ Sheet "Nhiệm vụ" (row 1 = header, one row per leaf task, in appendix order),
   I "Cơ quan phối hợp" (text as written) | J "Thời hạn" (as written: "Quý II/2022") | K "Sản phẩm"
 Sheet "Cơ quan": A "Mã" | B "Tên chính thức" | C "Tên ngắn" | D "Tên gọi khác" (aliases separated by "; ")
 Sheet "Đính chính" (corrections of scanning errors): A "Vị trí" (e.g. "Nhiệm vụ III.1, cột Nội dung") | B "Nguyên văn" (the erroneous fragment exactly as in the scan) | C "Đã sửa" | D "Ghi chú"
+Sheet "Điều chỉnh" (plan changes, optional): A "Mã nhiệm vụ" | B "Loại điều chỉnh" ("Gia hạn" | "Bổ sung" | "Bãi bỏ") |
+  C "Thời hạn mới" (Gia hạn: as written, "Quý IV/2022") | D "Số văn bản" | E "Ngày văn bản" | F "Cơ quan ban hành" | G "Ghi chú".
+  A task added is also a row of "Nhiệm vụ"; it counts from the periods whose cut-off is on or after the document's date.
+  A dropped task leaves the counts from the period whose cut-off is on or after the document's date. An extension
+  counts from then too; status is judged against the deadline in force at the cut-off (`Master.as_of`).
 Model objects (pipeline/model.py): Master(tasks: list[Task], agencies: dict[code, Agency], corrections: list[Correction]); Task(id, section, section_title, number, group, content, lead_codes: tuple, lead_note, coordinators, deadline: Deadline(text, kind, due), product, order).
 Deadline parsing: `pipeline.deadlines.parse_deadline(text) -> Deadline` raises ValueError with a Vietnamese message for unparseable text.
 Lead agency codes used: VPTU (Văn phòng Tỉnh ủy), BCHQS (Bộ Chỉ huy Quân sự tỉnh), BDBP (Bộ Chỉ huy Bộ đội Biên phòng tỉnh), CA (Công an tỉnh), SKHDT (Sở Kế hoạch và Đầu tư), SYT (Sở Y tế), SNNPTNT (Sở Nông nghiệp và Phát triển nông thôn), SNV (Sở Nội vụ), STTTT (Sở Thông tin và Truyền thông), SKHCN (Sở Khoa học và Công nghệ), BQLKKTPQ (Ban Quản lý Khu kinh tế Phú Quốc), STNMT (Sở Tài nguyên và Môi trường), SNGV (Sở Ngoại vụ), SGTVT (Sở Giao thông vận tải), SCT (Sở Công Thương).
@@ -16,13 +21,14 @@ Lead agency codes used: VPTU (Văn phòng Tỉnh ủy), BCHQS (Bộ Chỉ huy Qu
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 
 from pipeline.deadlines import parse_deadline
 from pipeline.errors import PipelineError, ProblemList
-from pipeline.model import Agency, Correction, Master, Task
+from pipeline.model import ADD, DROP, EXTEND, Adjustment, Agency, Correction, Master, Task
 
 TASK_SHEET = "Nhiệm vụ"
 AGENCY_SHEET = "Cơ quan"
@@ -32,6 +38,10 @@ TASK_COLUMNS = ["Mã", "Phần", "Tên phần", "TT", "Nhóm", "Nội dung", "C�
                 "Ghi chú chủ trì", "Cơ quan phối hợp", "Thời hạn", "Sản phẩm"]
 AGENCY_COLUMNS = ["Mã", "Tên chính thức", "Tên ngắn", "Tên gọi khác"]
 CORRECTION_COLUMNS = ["Vị trí", "Nguyên văn", "Đã sửa", "Ghi chú"]
+ADJUSTMENT_SHEET = "Điều chỉnh"
+ADJUSTMENT_COLUMNS = ["Mã nhiệm vụ", "Loại điều chỉnh", "Thời hạn mới", "Số văn bản", "Ngày văn bản",
+                      "Cơ quan ban hành", "Ghi chú"]
+ADJUSTMENT_KINDS = {"gia hạn": EXTEND, "bổ sung": ADD, "bãi bỏ": DROP}
 
 _ID = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)\.(\d+(?:\.\d+)?)$")
 
@@ -117,6 +127,58 @@ def load_corrections(path: Path | str, problems: ProblemList | None = None) -> l
     return out
 
 
+def _doc_date(value, bad) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", _text(value))
+    if m:
+        try:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            pass
+    bad("Ngày văn bản", f"ngày văn bản «{_text(value)}» không đọc được (ghi dạng ngày/tháng/năm, ví dụ 15/8/2022)")
+    return None
+
+
+def load_adjustments(wb, path: Path, tasks: dict[str, Task], problems: ProblemList) -> list[Adjustment]:
+    """The sheet «Điều chỉnh» (optional: a master without it has no plan changes)."""
+    if ADJUSTMENT_SHEET not in wb.sheetnames:
+        return []
+    raw = {row: values for row, values in enumerate(wb[ADJUSTMENT_SHEET].iter_rows(min_row=2, values_only=True), 2)}
+    out = []
+    for row, c in _rows(wb, path, ADJUSTMENT_SHEET, ADJUSTMENT_COLUMNS, problems):
+        def bad(column: str, message: str) -> None:
+            problems.add(path.name, message, sheet=ADJUSTMENT_SHEET, row=row, column=column)
+
+        task_id, kind_word = c["Mã nhiệm vụ"], c["Loại điều chỉnh"]
+        kind = ADJUSTMENT_KINDS.get(kind_word.lower())
+        errors = len(problems.errors)
+        if task_id not in tasks:
+            bad("Mã nhiệm vụ", f"mã nhiệm vụ «{task_id}» không có trong trang «{TASK_SHEET}» (nhiệm vụ bổ sung cũng "
+                               "phải có dòng ở trang này)")
+        if kind is None:
+            bad("Loại điều chỉnh", f"loại điều chỉnh «{kind_word}» không hợp lệ; chỉ nhận: Gia hạn, Bổ sung, Bãi bỏ")
+        deadline = None
+        if kind == EXTEND:
+            try:
+                deadline = parse_deadline(c["Thời hạn mới"])
+            except ValueError as exc:
+                bad("Thời hạn mới", f"nhiệm vụ {task_id}: {exc}")
+        elif c["Thời hạn mới"] and kind is not None:
+            bad("Thời hạn mới", f"«Thời hạn mới» chỉ ghi khi gia hạn (dòng này là «{kind_word}»)")
+        if not c["Số văn bản"]:
+            bad("Số văn bản", "thiếu số, ký hiệu văn bản quyết định việc điều chỉnh")
+        if not c["Cơ quan ban hành"]:
+            bad("Cơ quan ban hành", "thiếu cơ quan ban hành văn bản")
+        raw_date = raw[row][ADJUSTMENT_COLUMNS.index("Ngày văn bản")] if row in raw else None
+        when = _doc_date(raw_date, bad)
+        if len(problems.errors) == errors and when is not None:
+            out.append(Adjustment(task_id, kind, deadline, c["Số văn bản"], when, c["Cơ quan ban hành"], c["Ghi chú"]))
+    return out
+
+
 def load_master(path: Path | str) -> Master:
     """Load and validate the master workbook; every problem is listed before raising."""
     path = Path(path)
@@ -161,10 +223,11 @@ def load_master(path: Path | str) -> Master:
             content=c["Nội dung"], lead_codes=leads, lead_note=c["Ghi chú chủ trì"],
             coordinators=c["Cơ quan phối hợp"], deadline=deadline, product=c["Sản phẩm"], order=len(tasks),
         ))
+    adjustments = load_adjustments(wb, path, {t.id: t for t in tasks}, problems)
     wb.close()
     if not tasks and not problems.errors:
         problems.add(path.name, "không có nhiệm vụ nào", sheet=TASK_SHEET)
     problems.raise_if_errors(f"Bảng nhiệm vụ «{path.name}» có lỗi")
     leading = {c for t in tasks for c in t.lead_codes}
     agencies = {code: Agency(a.code, a.name, a.short_name, a.aliases, code in leading) for code, a in agencies.items()}
-    return Master(tasks=tasks, agencies=agencies, corrections=corrections, source=str(path))
+    return Master(tasks=tasks, agencies=agencies, corrections=corrections, source=str(path), adjustments=adjustments)

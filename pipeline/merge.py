@@ -9,6 +9,7 @@ Status words are those of FORMAT.md §6. Rules (decided here, written in the REA
 - done on or before the due date = on time; a day after = late;
 - not done: within the deadline while the cut-off day is on or before the due date, else overdue;
 - no fixed deadline (Thường xuyên, Hàng năm, …): "thực hiện thường xuyên", never late;
+- the deadline is the one in force at the cut-off (an extension decided by then counts: `Master.as_of`);
 - no lead agency sent a row for the task: "chưa báo cáo"; some leads reported: judged on the
   facts reported, the silent leads named in the task's results.
 """
@@ -181,7 +182,7 @@ def merge(master: Master, period: Period, rows: pd.DataFrame, reported_agencies)
     rows = rows.reindex(columns=columns) if not rows.empty else pd.DataFrame(columns=columns)
     tasks = pd.DataFrame(
         [{"task_id": t.id, "section": t.section, "order": t.order, "lead_codes": t.lead_codes,
-          "due": t.deadline.due} for t in master.tasks]
+          "due": t.deadline_in_force.due} for t in master.tasks]
     )
     pairs = tasks.explode("lead_codes").rename(columns={"lead_codes": "agency"})
     joined = pairs.merge(rows, on=["task_id", "agency"], how="left", validate="one_to_one", indicator="found")
@@ -213,7 +214,7 @@ def merge(master: Master, period: Period, rows: pd.DataFrame, reported_agencies)
     for task in master.tasks:
         leads = leads_of[task.id]
         reports = [{"status": l.status, "completed_on": l.completed_on} if l.reported else None for l in leads]
-        status = classify(task.deadline.due, period.end, reports)
+        status = classify(task.deadline_in_force.due, period.end, reports)
         finished = None
         if status in (DONE_ON_TIME, DONE_LATE):
             finished = max(l.completed_on for l in leads)

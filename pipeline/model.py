@@ -1,7 +1,7 @@
 """The plain data every stage passes on: agencies, deadlines, tasks, the master table."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from datetime import date
 
@@ -37,6 +37,27 @@ class Agency:
     leads_tasks: bool = False       # filled by the master loader
 
 
+# Kinds of plan change (sheet «Điều chỉnh» of the master workbook).
+EXTEND, ADD, DROP = "extend", "add", "drop"
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A change to the plan decided by a document: a deadline extended, a task added or dropped."""
+    task_id: str
+    kind: str                  # EXTEND | ADD | DROP
+    deadline: Deadline | None  # EXTEND: the new deadline
+    doc_number: str            # "5678/VPCP-CN"
+    doc_date: date
+    issuer: str                # "Văn phòng Chính phủ"
+    note: str = ""
+
+    @property
+    def citation(self) -> str:
+        from pipeline.vntext import format_date_short
+        return f"Văn bản số {self.doc_number} ngày {format_date_short(self.doc_date)} của {self.issuer}"
+
+
 @dataclass(frozen=True)
 class Task:
     id: str                  # "I.1", "II.4", "III.4.1"
@@ -51,6 +72,19 @@ class Task:
     deadline: Deadline
     product: str
     order: int = 0           # position in the appendix
+    extension: Adjustment | None = None   # the extension in force at the period's cut-off
+
+    @property
+    def deadline_in_force(self) -> Deadline:
+        return self.extension.deadline if self.extension else self.deadline
+
+    @property
+    def deadline_text(self) -> str:
+        """The deadline as the report prints it: the plan's, and the extension in force if any."""
+        if not self.extension:
+            return self.deadline.text
+        return (f"{self.deadline.text}, đã được gia hạn đến {self.extension.deadline.text} "
+                f"({self.extension.citation})")
 
 
 @dataclass(frozen=True)
@@ -67,6 +101,8 @@ class Master:
     agencies: dict[str, Agency]
     corrections: list[Correction] = field(default_factory=list)
     source: str = ""
+    adjustments: list[Adjustment] = field(default_factory=list)
+    retired: list[tuple[Task, Adjustment]] = field(default_factory=list)   # set by as_of: tasks dropped by then
 
     def task(self, task_id: str) -> Task:
         return self._by_id[task_id]
@@ -77,6 +113,19 @@ class Master:
 
     def tasks_of(self, code: str) -> list[Task]:
         return [t for t in self.tasks if code in t.lead_codes]
+
+    def as_of(self, cutoff: date) -> "Master":
+        """The plan in force at a cut-off day: dropped tasks gone, added ones in, extensions applied."""
+        decided = sorted((a for a in self.adjustments if a.doc_date <= cutoff), key=lambda a: a.doc_date)
+        dropped = {a.task_id for a in decided if a.kind == DROP}
+        pending = {a.task_id for a in self.adjustments if a.kind == ADD and a.doc_date > cutoff}
+        extension = {a.task_id: a for a in decided if a.kind == EXTEND}   # the latest decision wins
+        tasks = [replace(t, extension=extension.get(t.id)) for t in self.tasks
+                 if t.id not in dropped and t.id not in pending]
+        retired = [(t, next(a for a in decided if a.kind == DROP and a.task_id == t.id))
+                   for t in self.tasks if t.id in dropped]
+        return Master(tasks=tasks, agencies=self.agencies, corrections=self.corrections, source=self.source,
+                      adjustments=decided, retired=retired)
 
     def lead_codes(self) -> list[str]:
         seen: dict[str, None] = {}

@@ -23,7 +23,8 @@ from openpyxl.styles import Alignment, Font
 from pipeline.archive import put_value, save_workbook_stable
 from pipeline.deadlines import parse_deadline
 from pipeline.errors import WARNING, PipelineError, ProblemList
-from pipeline.master import (AGENCY_COLUMNS, AGENCY_SHEET, CORRECTION_COLUMNS, CORRECTION_SHEET,
+from pipeline.master import (ADJUSTMENT_COLUMNS, ADJUSTMENT_SHEET, AGENCY_COLUMNS, AGENCY_SHEET, CORRECTION_COLUMNS,
+                             CORRECTION_SHEET,
                              TASK_COLUMNS, TASK_SHEET, load_corrections, load_registry)
 from pipeline.model import Agency, Correction, Deadline, Task
 from pipeline.vntext import clean_cell, fold
@@ -374,6 +375,7 @@ def import_plan(docx_path: Path, registry: dict[str, Agency],
 TASK_WIDTHS = (10, 7, 30, 6, 30, 70, 18, 30, 45, 18, 55)
 AGENCY_WIDTHS = (14, 45, 25, 70)
 CORRECTION_WIDTHS = (40, 35, 35, 50)
+ADJUSTMENT_WIDTHS = (14, 16, 18, 22, 14, 35, 40)
 
 _FONT = Font(name="Times New Roman", size=12)
 _BOLD = Font(name="Times New Roman", size=12, bold=True)
@@ -394,7 +396,7 @@ def _sheet(wb: Workbook, title: str, headers, widths, rows) -> None:
 
 def write_master(result: ImportResult, registry: dict[str, Agency],
                  corrections: list[Correction], out_path: Path) -> None:
-    """Write the master workbook (Nhiệm vụ, Cơ quan, Đính chính) atomically."""
+    """Write the master workbook (Nhiệm vụ, Cơ quan, Đính chính, an empty Điều chỉnh) atomically."""
     result.problems.raise_if_errors("Phụ lục kế hoạch có lỗi, chưa ghi bảng nhiệm vụ")
     wb = Workbook()
     wb.remove(wb.active)
@@ -405,6 +407,7 @@ def write_master(result: ImportResult, registry: dict[str, Agency],
         (a.code, a.name, a.short_name, "; ".join(a.aliases)) for a in registry.values()))
     _sheet(wb, CORRECTION_SHEET, CORRECTION_COLUMNS, CORRECTION_WIDTHS, (
         (c.where, c.original, c.corrected, c.note) for c in corrections))
+    _sheet(wb, ADJUSTMENT_SHEET, ADJUSTMENT_COLUMNS, ADJUSTMENT_WIDTHS, ())   # filled by hand as decisions come
     wb.properties.creator = "baocao-pipeline"
     save_workbook_stable(wb, Path(out_path))
 

@@ -48,7 +48,7 @@ class ReportResult:
 def load_inputs(config_path: Path, period_code: str) -> tuple[PlanConfig, Master, Period]:
     config = load_config(config_path)
     period = parse_period(period_code, config.reporting_year)
-    return config, load_master(config.master_path), period
+    return config, load_master(config.master_path).as_of(period.end), period
 
 
 def _swap_in(tmp_dir: Path, out_dir: Path) -> None:

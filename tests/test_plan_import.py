@@ -219,7 +219,9 @@ def test_write_master_round_trip(tmp_path, result, registry, corrections):
     assert back.corrections == corrections
     assert back.agencies == load_master(MASTER).agencies
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Nhiệm vụ", "Cơ quan", "Đính chính"]
+    assert wb.sheetnames == ["Nhiệm vụ", "Cơ quan", "Đính chính", "Điều chỉnh"]
+    assert [c.value for c in wb["Điều chỉnh"][1]] == ["Mã nhiệm vụ", "Loại điều chỉnh", "Thời hạn mới", "Số văn bản",
+                                                      "Ngày văn bản", "Cơ quan ban hành", "Ghi chú"]
     ws = wb["Nhiệm vụ"]
     assert ws["A1"].font.bold and ws["A1"].font.name == "Times New Roman"
     assert ws["F2"].alignment.wrap_text and ws.column_dimensions["F"].width > 40

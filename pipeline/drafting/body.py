@@ -19,7 +19,7 @@ from pipeline.drafting.phrasebook import Phrasebook
 from pipeline.drafting.voice import Voiced, voice
 from pipeline.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                             OPEN_IN_TIME, OPEN_OVERDUE, STATUS_DONE, Attributed, LeadReport, Merged, split_items)
-from pipeline.model import Master, Task
+from pipeline.model import ADD, EXTEND, Master, Task
 from pipeline.periods import following_window
 from pipeline.sheet_layout import PROPOSAL_TO_MINISTRY, PROPOSAL_TO_PM, PROPOSAL_TO_PROVINCE
 from pipeline.vntext import fold, format_date_short, format_number, format_percent, roman
@@ -39,6 +39,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "deployment.plan": ("issuer", "plan_number", "plan_date", "directive_citation", "tasks", "parts", "leads"),
     "deployment.part": ("part", "title", "tasks"),
     "deployment.reporting": ("start", "end"),
+    "deployment.adjustments": ("items",),
+    "deployment.extended": ("task", "deadline", "citation"),
+    "deployment.added": ("task", "citation"),
+    "deployment.dropped": ("task", "citation"),
     "figures.total": ("cutoff", "total", "done", "done_share", "on_time", "late", "open", "open_share",
                       "in_time", "overdue", "ongoing", "ongoing_share"),
     "figures.undated": ("count",),
@@ -224,10 +228,29 @@ def _deployment(c: _Ctx) -> list:
             plan_date=format_date_short(cfg.plan_date), directive_citation=cfg.directive_citation,
             tasks=format_number(len(c.master.tasks)), parts=_join(parts),
             leads=format_number(len(c.master.lead_codes()))), anchor=heading),
+        *_adjustments(c, heading),
         _block(c, "I.ky-bao-cao", "Phần I: kỳ báo cáo và ngày chốt số liệu", pb.say(
             "deployment.reporting", start=format_date_short(c.merged.period.start),
             end=format_date_short(c.merged.period.end)), anchor=heading),
     ]
+
+
+def _adjustments(c: _Ctx, heading: str) -> list:
+    """Plan changes decided by the cut-off (sheet «Điều chỉnh»), each with its document."""
+    pb, items = c.pb, []
+    by_id = {t.id: t for t in c.master.tasks}
+    for a in c.master.adjustments:
+        if a.kind == EXTEND and a.task_id in by_id and by_id[a.task_id].extension == a:
+            items.append(pb.say("deployment.extended", task=c.ref(by_id[a.task_id]), deadline=a.deadline.text,
+                                citation=a.citation))
+        elif a.kind == ADD and a.task_id in by_id:
+            items.append(pb.say("deployment.added", task=c.ref(by_id[a.task_id]), citation=a.citation))
+    for task, a in c.master.retired:
+        items.append(pb.say("deployment.dropped", task=c.ref(task), citation=a.citation))
+    if not items:
+        return []
+    return [_block(c, "I.dieu-chinh", "Phần I: điều chỉnh Kế hoạch", pb.say("deployment.adjustments", items=_join(items)),
+                   anchor=heading)]
 
 
 def _figures(c: _Ctx) -> list:
@@ -312,7 +335,7 @@ def _results(c: _Ctx, summaries: dict[str, Block]) -> list:
                 text = pb.say("part.done_item_undated", task=c.ref(t), lead=lead, product=product)
             elif s.status == DONE_LATE:
                 text = pb.say("part.done_item_late", task=c.ref(t), lead=lead, completed=format_date_short(s.completed_on),
-                              deadline=t.deadline.text, reason=_reason(c, block, t), product=product)
+                              deadline=t.deadline_text, reason=_reason(c, block, t), product=product)
             else:
                 text = pb.say("part.done_item", task=c.ref(t), lead=lead, completed=format_date_short(s.completed_on),
                               product=product)
@@ -327,7 +350,7 @@ def _results(c: _Ctx, summaries: dict[str, Block]) -> list:
             block = _block(c, f"II.qua-han.{t.id}", f"Phần II: nhiệm vụ {t.id} quá hạn", "", anchor=heading)
             progress = [l.progress for l in m.statuses[t.id].leads if l.reported and l.progress is not None]
             block.auto = _item(pb.say(
-                "part.overdue_item", task=c.ref(t), lead=c.lead_names(t), deadline=t.deadline.text,
+                "part.overdue_item", task=c.ref(t), lead=c.lead_names(t), deadline=t.deadline_text,
                 progress=pb.say("part.progress", progress=format_percent(min(progress))) if progress else "",
                 reason=_reason(c, block, t)))
             out.append(block)
@@ -342,9 +365,9 @@ def _assessment(c: _Ctx) -> list:
     pb, m = c.pb, c.merged
     cutoff = format_date_short(m.period.end)
     heading = pb.say("heading.assessment")
-    due = [t for t in c.master.tasks if t.deadline.due and t.deadline.due <= m.period.end]
+    due = [t for t in c.master.tasks if t.deadline_in_force.due and t.deadline_in_force.due <= m.period.end]
     done_due = [t for t in due if m.statuses[t.id].status in DONE_STATUSES]
-    ongoing = [t for t in c.master.tasks if m.statuses[t.id].status == ONGOING or not t.deadline.fixed]
+    ongoing = [t for t in c.master.tasks if m.statuses[t.id].status == ONGOING or not t.deadline_in_force.fixed]
     ongoing_reported = [t for t in ongoing if any(l.reported for l in m.statuses[t.id].leads)]
     if due:
         results = pb.say("assessment.results", cutoff=cutoff, due=format_number(len(due)),
@@ -488,10 +511,10 @@ def _next(c: _Ctx) -> list:
     if overdue:
         out.append(_block(c, "VI.qua-han", "Phần VI: nhiệm vụ quá hạn cần hoàn thành", pb.say(
             "next.overdue", tasks=_join([c.ref(t, with_lead=True) for t in overdue])), anchor=heading))
-    due_next = [t for t in c.master.tasks if t.deadline.due and m.period.end < t.deadline.due <= last_day
+    due_next = [t for t in c.master.tasks if t.deadline_in_force.due and m.period.end < t.deadline_in_force.due <= last_day
                 and m.statuses[t.id].status not in DONE_STATUSES]
     if due_next:
-        items = [pb.say("next.due_item", task=c.ref(t, with_lead=True), deadline=t.deadline.text) for t in due_next]
+        items = [pb.say("next.due_item", task=c.ref(t, with_lead=True), deadline=t.deadline_text) for t in due_next]
         out.append(_block(c, "VI.den-han", "Phần VI: nhiệm vụ đến hạn kỳ tới", pb.say(
             "next.due", next_period=label, tasks=_join(items)), anchor=heading))
     out.append(_block(c, "VI.thuong-xuyen", "Phần VI: nhiệm vụ thường xuyên", pb.say(
@@ -559,8 +582,9 @@ def _rejected_points(c: _Ctx, rejected: pd.DataFrame | None, superseded: set[str
     if rejected is None or rejected.empty:
         return
     general = next(b for b in body if isinstance(b, Block) and b.code == "II.tong-so")
+    retired = {task.id for task, _ in c.master.retired}
     for r in rejected.itertuples(index=False):
-        if r.file in superseded:
+        if r.file in superseded or r.task_id in retired:   # an older form, or a task the plan no longer has
             continue
         target = summaries.get(str(r.task_id)) or general
         target.point(REJECTED_ROW, f"Dòng bị loại: {r.file}, trang «{r.sheet}», dòng {r.row} "
