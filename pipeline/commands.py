@@ -64,7 +64,8 @@ def cmd_templates(args) -> int:
     from pipeline.agency_workbook import write_agency_workbooks
     from pipeline.report import load_inputs
 
-    config, master, period = load_inputs(args.config, args.period)
+    config, plan, period = load_inputs(args.config, args.period)
+    master = plan.as_of(period.end)   # agencies are asked about the tasks in force
     out_dir = args.output / period.code / "phieu"
     generated = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
     paths = write_agency_workbooks(master, period, out_dir, generated_at=generated, config=config)
@@ -130,7 +131,8 @@ def cmd_check_template(args) -> int:
         return EXIT_PROBLEMS
     _out(f"Sổ câu chữ {phrasebook} hợp lệ: đủ {len(PHRASES)} câu, mọi chỗ trống đều có số liệu.")
     # Any period will do: the check is about which keys the template asks for.
-    config, master, period = load_inputs(args.config, "Q3")
+    config, plan, period = load_inputs(args.config, "Q3")
+    master = plan.as_of(period.end)
     merged = merge(master, period, pd.DataFrame(), [])
     template = args.template or DEFAULT_TEMPLATE
     messages = check_template(template, build_context(config, master, merged))

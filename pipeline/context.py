@@ -14,6 +14,7 @@ from pipeline.drafting.blocks import Draft, Heading
 from pipeline.drafting.body import draft_report, load_phrasebook
 from pipeline.drafting.body import subject as report_subject
 from pipeline.drafting.phrasebook import Phrasebook
+from pipeline.history import Comparison
 from pipeline.merge import Merged
 from pipeline.model import Master
 from pipeline.vntext import format_date_blank_day, format_date_long
@@ -43,9 +44,9 @@ def document_date(context: dict) -> date:
         raise PipelineError(f"Ngày văn bản «{value}» trong nội dung báo cáo không đúng dạng NNNN-TT-NN.") from None
 
 
-def _appendix_rows(master: Master, merged: Merged, draft: Draft) -> list[dict]:
+def _appendix_rows(master: Master, merged: Merged, draft: Draft, comparison: Comparison | None) -> list[dict]:
     rows, section, group = [], None, None
-    blank = {"lead": "", "deadline": "", "status": "", "result": ""}
+    blank = {"lead": "", "deadline": "", "status": "", "result": "", "previous": ""}
     for task in master.tasks:
         if task.section != section:
             section, group = task.section, None
@@ -59,6 +60,7 @@ def _appendix_rows(master: Master, merged: Merged, draft: Draft) -> list[dict]:
             "lead": lead + (f" ({task.lead_note})" if task.lead_note else ""),
             "deadline": task.deadline_text, "status": merged.statuses[task.id].label,
             "result": draft.summaries[task.id].printed,
+            "previous": comparison.previous_label(task.id) if comparison else "",
         })
     return rows
 
@@ -86,8 +88,10 @@ def _review(draft: Draft) -> list[dict]:
 
 
 def build_context(config: PlanConfig, master: Master, merged: Merged, issue: Issue | None = None,
-                  draft: Draft | None = None, phrasebook: Phrasebook | None = None) -> dict:
-    """The one structure both renderers take; `draft` carries the clerk's edits (default: a fresh draft)."""
+                  draft: Draft | None = None, phrasebook: Phrasebook | None = None,
+                  comparison: Comparison | None = None) -> dict:
+    """The one structure both renderers take; `draft` carries the clerk's edits (default: a fresh draft);
+    `comparison` the previous period's record (the appendix shows each task's status then)."""
     period = merged.period
     pb = phrasebook or load_phrasebook()
     draft = draft or draft_report(config, master, merged, phrasebook=pb)
@@ -125,7 +129,8 @@ def build_context(config: PlanConfig, master: Master, merged: Merged, issue: Iss
             "attached_line": (f"(Kèm theo Báo cáo số{' ' + issue.number_text if issue else DRAFT_BLANK}"
                               f"/{config.notation} {day_text} của {config.issuer_name})"),
             "columns": APPENDIX_COLUMNS,
-            "rows": _appendix_rows(master, merged, draft),
+            "rows": _appendix_rows(master, merged, draft, comparison),
+            "previous_label": comparison.previous.period.label if comparison else "",
         },
         "meta": {
             "title": subject, "language": "vi",

@@ -20,6 +20,8 @@ from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
 from pipeline.drafting.editorial import apply_edits, read_edits, write_editorial
 from pipeline.drafting.issuing import check_cited_dates, check_issue_date, mark_done_after_issue, refuse_if_unsettled
 from pipeline.errors import WARNING, Problem
+from pipeline.history import FILENAME as HISTORY_FILE
+from pipeline.history import Comparison, PeriodRecord, compare, previous_period, read_record, write_record
 from pipeline.master import Master, load_master
 from pipeline.merge import Merged, merge
 from pipeline.periods import Period, parse_period
@@ -46,9 +48,28 @@ class ReportResult:
 
 
 def load_inputs(config_path: Path, period_code: str) -> tuple[PlanConfig, Master, Period]:
+    """The configuration, the plan as written (all its changes; `.as_of(cut-off)` gives it in force), the period."""
     config = load_config(config_path)
     period = parse_period(period_code, config.reporting_year)
-    return config, load_master(config.master_path).as_of(period.end), period
+    return config, load_master(config.master_path), period
+
+
+def _previous(config: PlanConfig, plan: Master, period: Period, history: Path,
+              problems: list[Problem]) -> PeriodRecord | None:
+    """The previous period's record; never run: built from input/<previous>/ on the fly, and said so."""
+    from pipeline.collect import collect
+
+    before = previous_period(period)
+    record = read_record(history, before)
+    folder = config.input_dir / before.code
+    if record is None and folder.is_dir():
+        master = plan.as_of(before.end)
+        collection = collect(folder, master, before, ignore=(EDITORIAL_FILE,))
+        merged = merge(master, before, collection.rows, collection.reported_agencies)
+        record = PeriodRecord(before, "input", {task: st.status for task, st in merged.statuses.items()})
+        problems.append(Problem(folder.name, f"Kỳ trước ({before.label}) chưa có bản ghi trong {HISTORY_FILE}; số liệu "
+                                             f"so sánh được lập từ các phiếu trong thư mục {folder.name}.", WARNING))
+    return record
 
 
 def _swap_in(tmp_dir: Path, out_dir: Path) -> None:
@@ -65,10 +86,10 @@ def _swap_in(tmp_dir: Path, out_dir: Path) -> None:
 
 
 def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folder: Path, issue: Issue | None,
-           problems: list[Problem]) -> tuple[Draft, dict, Path | None]:
+           problems: list[Problem], comparison: Comparison | None) -> tuple[Draft, dict, Path | None]:
     """The drafted report with the clerk's edits (input/<period>/bien-tap.xlsx) applied."""
     superseded = [f.path.name for f in collection.files if f.outcome == "superseded"]
-    draft = draft_report(config, master, merged, collection.rejected, superseded)
+    draft = draft_report(config, master, merged, collection.rejected, superseded, comparison=comparison)
     if issue:
         mark_done_after_issue(draft, merged, issue.date)
     edits, editorial_in = {}, folder / EDITORIAL_FILE
@@ -89,15 +110,22 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
     from pipeline.collect import collect
     from pipeline.render_docx import render_docx
 
-    config, master, period = load_inputs(config_path, period_code)
+    config, plan, period = load_inputs(config_path, period_code)
     if issue:
         check_issue_date(issue.date, period, today or date.today())
+    master = plan.as_of(period.end)
     folder = input_dir or config.input_dir / period.code
     collection = collect(folder, master, period, on_file=on_file, ignore=(EDITORIAL_FILE,))
     merged = merge(master, period, collection.rows, collection.reported_agencies)
     problems = list(collection.problems)
-    draft, edits, editorial_in = _draft(config, master, merged, collection, folder, issue, problems)
-    context = build_context(config, master, merged, issue, draft)
+    history = Path(output_root) / HISTORY_FILE
+    previous = _previous(config, plan, period, history, problems)
+    comparison = compare(previous, merged) if previous else None
+    for task_id in comparison.backwards if comparison else ():
+        problems.append(Problem(folder.name, f"Nhiệm vụ {task_id}: {previous.period.label} đã hoàn thành, kỳ này cơ quan "
+                                             "báo cáo chưa hoàn thành; cần xác minh.", WARNING))
+    draft, edits, editorial_in = _draft(config, master, merged, collection, folder, issue, problems, comparison)
+    context = build_context(config, master, merged, issue, draft, comparison=comparison)
     if issue:
         check_cited_dates(context, issue.date)
     for code in merged.missing_agencies:  # the clerk has to chase these before the report goes out
@@ -148,6 +176,7 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
                 manifest["metadata"] = {**manifest["metadata"], "PageAmount": len(pdf.pages)}
         outputs["manifest"] = write_manifest(tmp_dir / "manifest.json", manifest)
         _swap_in(tmp_dir, out_dir)
+        write_record(history, master, merged, config.plan_number, stamp.date(), issue.number_text if issue else "")
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
     return ReportResult(

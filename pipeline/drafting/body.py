@@ -13,9 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.config import PlanConfig
-from pipeline.drafting.blocks import (DONE_AFTER_CUTOFF, REJECTED_ROW, REWRITTEN, SILENT_AGENCIES, UNDATED_DONE,
-                                      WITHHELD, Block, Draft, Heading)
+from pipeline.drafting.blocks import (DONE_AFTER_CUTOFF, REJECTED_ROW, REWRITTEN, SILENT_AGENCIES, STATUS_BACKWARDS,
+                                      UNDATED_DONE, WITHHELD, Block, Draft, Heading)
 from pipeline.drafting.phrasebook import Phrasebook
+from pipeline.history import Comparison
 from pipeline.drafting.voice import Voiced, voice
 from pipeline.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                             OPEN_IN_TIME, OPEN_OVERDUE, STATUS_DONE, Attributed, LeadReport, Merged, split_items)
@@ -48,6 +49,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "figures.undated": ("count",),
     "figures.not_reported": ("count", "share"),
     "figures.silent": ("count", "agencies"),
+    "figures.compare": ("previous", "previous_done", "total", "changes"),
+    "figures.compare_completed": ("count", "tasks"),
+    "figures.compare_overdue": ("count", "tasks"),
+    "figures.compare_backwards": ("count", "tasks"),
+    "figures.compare_none": (),
     "figures.silent_agency": ("agency", "tasks"),
     "part.counts": ("part", "total", "counts"),
     "part.count.done": ("count",), "part.count.open": ("count",), "part.count.overdue": ("count",),
@@ -141,6 +147,7 @@ class _Ctx:
     master: Master
     merged: Merged
     pb: Phrasebook
+    comparison: Comparison | None = None
 
     def agency_names(self, code: str) -> tuple[str, ...]:
         a = self.master.agencies[code]
@@ -166,11 +173,12 @@ class _Ctx:
 # --------------------------------------------------------------------------- the draft
 
 def draft_report(config: PlanConfig, master: Master, merged: Merged, rejected: pd.DataFrame | None = None,
-                 superseded_files=(), phrasebook: Phrasebook | None = None) -> Draft:
+                 superseded_files=(), phrasebook: Phrasebook | None = None,
+                 comparison: Comparison | None = None) -> Draft:
     """`rejected`: the collection's rejected rows; rows of `superseded_files` (an agency's older form) are
-    not points, the agency's later form stands for them."""
+    not points, the agency's later form stands for them. `comparison`: the previous period's record."""
     pb = phrasebook or load_phrasebook()
-    c = _Ctx(config, master, merged, pb)
+    c = _Ctx(config, master, merged, pb, comparison)
     summaries = {t.id: _summary(c, t) for t in master.tasks}
     body: list = [_block(c, "mo-dau", "Mở đầu", pb.say("opening", directive_citation=config.directive_citation,
                                                          issuer=config.issuer_name, period=merged.period.label))]
@@ -270,6 +278,8 @@ def _figures(c: _Ctx) -> list:
                              share=_share(s[NOT_REPORTED], n))
     heading = pb.say("heading.results_overall")
     out = [Heading("heading2", heading), _block(c, "II.tong-so", "Phần II: số liệu chung", text, anchor=heading)]
+    if c.comparison:
+        out.append(_comparison(c, heading))
     if m.missing_agencies:
         items = []
         for code in m.missing_agencies:
@@ -282,6 +292,26 @@ def _figures(c: _Ctx) -> list:
                                      "Đôn đốc hoặc ghi «Đã kiểm tra» nếu vẫn trình ký như vậy.")
         out.append(block)
     return out
+
+
+def _comparison(c: _Ctx, heading: str) -> Block:
+    """What changed since the previous period's record; a status that went backwards is a point to read."""
+    pb, cmp = c.pb, c.comparison
+    prev = cmp.previous
+    changes = []
+    for key, ids in (("completed", cmp.completed), ("overdue", cmp.overdue), ("backwards", cmp.backwards)):
+        if ids:
+            changes.append(pb.say(f"figures.compare_{key}", count=format_number(len(ids)), tasks=", ".join(ids)))
+    done_before = sum(n for s, n in prev.by_status.items() if s in DONE_STATUSES)
+    block = _block(c, "II.so-sanh", "Phần II: so sánh với kỳ trước", pb.say(
+        "figures.compare", previous=prev.period.label, previous_done=format_number(done_before),
+        total=format_number(len(prev.statuses)), changes="; ".join(changes) or pb.say("figures.compare_none")),
+        anchor=heading)
+    for task_id in cmp.backwards:
+        block.point(STATUS_BACKWARDS, f"Nhiệm vụ {task_id}: {prev.period.label} được tính là "
+                                      f"«{cmp.previous_label(task_id).lower()}», kỳ này cơ quan báo cáo chưa hoàn "
+                                      f"thành («{c.merged.statuses[task_id].label.lower()}»). Xác minh với cơ quan.")
+    return block
 
 
 def _reason(c: _Ctx, block: Block, task: Task) -> str:
