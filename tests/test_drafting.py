@@ -3,7 +3,6 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import date
 
 import pandas as pd
 import pytest

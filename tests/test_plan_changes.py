@@ -72,7 +72,7 @@ def test_a_dropped_task_leaves_the_counts_from_its_period(tmp_path):
 
 
 def test_every_bad_adjustment_row_is_named(tmp_path):
-    config = _plan(tmp_path, [
+    _plan(tmp_path, [
         ("IX.9", "Gia hạn", "Quý IV/2022", "1/VPCP", date(2022, 8, 1), VPCP, ""),
         ("II.4", "Lùi hạn", "", "2/VPCP", date(2022, 8, 1), VPCP, ""),
         ("II.5", "Gia hạn", "sớm nhất có thể", "3/VPCP", date(2022, 8, 1), VPCP, ""),

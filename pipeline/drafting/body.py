@@ -23,7 +23,7 @@ from pipeline.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED
 from pipeline.model import ADD, EXTEND, Master, Task
 from pipeline.periods import following_window
 from pipeline.sheet_layout import PROPOSAL_TO_MINISTRY, PROPOSAL_TO_PM, PROPOSAL_TO_PROVINCE
-from pipeline.vntext import fold, format_date_short, format_number, format_percent, roman
+from pipeline.vntext import fold, format_date_short, format_number, format_percent
 
 PHRASEBOOK = Path(__file__).resolve().parents[2] / "templates" / "phrasebook" / "bao-cao.toml"
 SHORT_NAME_WORDS = 14
