@@ -57,6 +57,8 @@ CREATE TABLE IF NOT EXISTS lead_report (
     status_word TEXT,                     -- the agency's own word: Đã hoàn thành / Đang thực hiện / Chưa thực hiện
     completed_on TEXT,
     progress REAL,
+    results TEXT,
+    output_doc TEXT,
     PRIMARY KEY (run_id, task_id, agency)
 );
 CREATE TABLE IF NOT EXISTS agency_summary (
@@ -124,9 +126,10 @@ def write_record(path: Path, master: Master, merged: Merged, plan_number: str, d
             con.executemany("INSERT INTO task_status VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
                 (run_id, t.id, t.section, merged.statuses[t.id].status, merged.statuses[t.id].label, t.deadline_text,
                  _iso(t.deadline_in_force.due), _iso(merged.statuses[t.id].completed_on)) for t in master.tasks])
-            con.executemany("INSERT INTO lead_report VALUES (?, ?, ?, ?, ?, ?, ?)", [
+            con.executemany("INSERT INTO lead_report VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
                 (run_id, t.id, lead.agency, int(lead.reported), lead.status or None, _iso(lead.completed_on),
-                 lead.progress) for t in master.tasks for lead in merged.statuses[t.id].leads])
+                 lead.progress, lead.results or None, lead.output_doc or None)
+                for t in master.tasks for lead in merged.statuses[t.id].leads])
             rows = []
             for code, rec in merged.by_agency.iterrows():
                 rows.append((run_id, code, master.agencies[code].name, int(bool(rec["reported"])),
@@ -138,12 +141,23 @@ def write_record(path: Path, master: Master, merged: Merged, plan_number: str, d
         con.close()
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What one lead agency reported on one task in a period (carried into the next period's form)."""
+    status: str
+    completed_on: date | None
+    progress: float | None
+    results: str
+    output_doc: str
+
+
 @dataclass
 class PeriodRecord:
     period: Period
     kind: str                        # DRAFT | ISSUED | "input" (built on the fly from input/<period>/)
     statuses: dict[str, str]         # task id -> status key
     number: str = ""
+    answers: dict[tuple[str, str], Answer] = field(default_factory=dict)   # (task id, agency) -> its answer
 
     @property
     def by_status(self) -> dict[str, int]:
@@ -164,7 +178,12 @@ def read_record(path: Path, period: Period) -> PeriodRecord | None:
         if run is None:
             return None
         statuses = dict(con.execute("SELECT task_id, status FROM task_status WHERE run_id=?", (run[0],)).fetchall())
-        return PeriodRecord(period, run[1], statuses, run[2])
+        answers = {(task, agency): Answer(word, date.fromisoformat(done) if done else None, progress, results or "",
+                                          doc or "")
+                   for task, agency, word, done, progress, results, doc in con.execute(
+                       "SELECT task_id, agency, status_word, completed_on, progress, results, output_doc "
+                       "FROM lead_report WHERE run_id=? AND reported=1", (run[0],))}
+        return PeriodRecord(period, run[1], statuses, run[2], answers)
     finally:
         con.close()
 
@@ -180,6 +199,14 @@ class Comparison:
     def previous_label(self, task_id: str) -> str:
         status = self.previous.statuses.get(task_id)
         return STATUS_LABELS[status] if status else ""
+
+
+def record_of(merged: Merged, kind: str = "input") -> PeriodRecord:
+    """A period's record straight from its merged data (a period never run, read from its input)."""
+    answers = {(task_id, lead.agency): Answer(lead.status, lead.completed_on, lead.progress, lead.results,
+                                              lead.output_doc)
+               for task_id, st in merged.statuses.items() for lead in st.leads if lead.reported}
+    return PeriodRecord(merged.period, kind, {t: st.status for t, st in merged.statuses.items()}, answers=answers)
 
 
 def compare(previous: PeriodRecord, merged: Merged) -> Comparison:

@@ -21,7 +21,8 @@ from pipeline.drafting.editorial import apply_edits, read_edits, write_editorial
 from pipeline.drafting.issuing import check_cited_dates, check_issue_date, mark_done_after_issue, refuse_if_unsettled
 from pipeline.errors import WARNING, Problem
 from pipeline.history import FILENAME as HISTORY_FILE
-from pipeline.history import Comparison, PeriodRecord, compare, previous_period, read_record, write_record
+from pipeline.history import (Comparison, PeriodRecord, compare, previous_period, read_record, record_of,
+                              write_record)
 from pipeline.master import Master, load_master
 from pipeline.merge import Merged, merge
 from pipeline.periods import Period, parse_period
@@ -54,8 +55,8 @@ def load_inputs(config_path: Path, period_code: str) -> tuple[PlanConfig, Master
     return config, load_master(config.master_path), period
 
 
-def _previous(config: PlanConfig, plan: Master, period: Period, history: Path,
-              problems: list[Problem]) -> PeriodRecord | None:
+def previous_record(config: PlanConfig, plan: Master, period: Period, history: Path,
+                    problems: list[Problem]) -> PeriodRecord | None:
     """The previous period's record; never run: built from input/<previous>/ on the fly, and said so."""
     from pipeline.collect import collect
 
@@ -66,7 +67,7 @@ def _previous(config: PlanConfig, plan: Master, period: Period, history: Path,
         master = plan.as_of(before.end)
         collection = collect(folder, master, before, ignore=(EDITORIAL_FILE,))
         merged = merge(master, before, collection.rows, collection.reported_agencies)
-        record = PeriodRecord(before, "input", {task: st.status for task, st in merged.statuses.items()})
+        record = record_of(merged)
         problems.append(Problem(folder.name, f"Kỳ trước ({before.label}) chưa có bản ghi trong {HISTORY_FILE}; số liệu "
                                              f"so sánh được lập từ các phiếu trong thư mục {folder.name}.", WARNING))
     return record
@@ -119,7 +120,7 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
     merged = merge(master, period, collection.rows, collection.reported_agencies)
     problems = list(collection.problems)
     history = Path(output_root) / HISTORY_FILE
-    previous = _previous(config, plan, period, history, problems)
+    previous = previous_record(config, plan, period, history, problems)
     comparison = compare(previous, merged) if previous else None
     for task_id in comparison.backwards if comparison else ():
         problems.append(Problem(folder.name, f"Nhiệm vụ {task_id}: {previous.period.label} đã hoàn thành, kỳ này cơ quan "

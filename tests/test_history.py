@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipeline.history import compare, previous_period, read_record, write_record
+from pipeline.history import Answer, compare, previous_period, read_record, write_record
 from pipeline.merge import merge
 from pipeline.periods import parse_period
 from pipeline.report import build_report
@@ -51,6 +51,8 @@ def test_draft_replaced_issued_kept(tmp_path, master):
     assert _runs(db) == [("2022-Q3", "draft", ""), ("2022-Q3", "issued", "45")]
     record = read_record(db, Q3)   # the issued record is the period's record
     assert record.kind == "issued" and record.number == "45" and record.statuses["II.7"] == "done_on_time"
+    # what the agency said is kept, to carry into its next form
+    assert record.answers == {("II.7", "SKHDT"): Answer("Đã hoàn thành", date(2022, 6, 20), 100.0, "Trình Đề án", "")}
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT version FROM schema_version").fetchone() == (1,)
         assert con.execute("SELECT COUNT(*) FROM task_status").fetchone() == (70,)
