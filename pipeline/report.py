@@ -61,12 +61,13 @@ def _swap_in(tmp_dir: Path, out_dir: Path) -> None:
 def build_report(config_path: Path, period_code: str, output_root: Path, input_dir: Path | None = None,
                  issue: Issue | None = None, on_file: Callable | None = None,
                  with_pdf: bool = True) -> ReportResult:
-    from pipeline.collect import collect
+    from pipeline.collect import collect, display_name
     from pipeline.render_docx import render_docx
 
     config, master, period = load_inputs(config_path, period_code)
     folder = input_dir or config.input_dir / period.code
-    collection = collect(folder, master, period, on_file=on_file)
+    collection = collect(folder, master, period, on_file=on_file, plan_number=config.plan_number,
+                         plan_date=config.plan_date)
     merged = merge(master, period, collection.rows, collection.reported_agencies)
     context = build_context(config, master, merged, issue)
     problems = list(collection.problems)
@@ -75,7 +76,8 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
                                 WARNING, agency=code))
     stamp = datetime.fromisoformat(context["meta"]["DocumentDate"])
 
-    files = [{"path": str(f.path), "agency": f.agency, "outcome": f.outcome, "reason": f.reason,
+    # display_name: a file name that is not UTF-8 must not crash the workbook, the list or the JSON
+    files = [{"path": display_name(str(f.path)), "agency": f.agency, "outcome": f.outcome, "reason": f.reason,
               "sha256": f.sha256, "size": f.size} for f in collection.files]
     out_dir = Path(output_root) / period.code
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -100,8 +102,8 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
             "metadata": context["meta"],
             "configuration": file_record(config.path, root),
             "master": file_record(config.master_path, root),
-            "inputs": sorted(({**file_record(Path(f["path"]), root), "agency": f["agency"], "outcome": f["outcome"]}
-                              for f in files), key=lambda r: r["path"]),
+            "inputs": sorted(({**(r := file_record(f.path, root)), "path": display_name(r["path"]), "agency": f.agency,
+                               "outcome": f.outcome} for f in collection.files), key=lambda r: r["path"]),
             "outputs": {key: {**file_record(path, tmp_dir), "path": path.name} for key, path in outputs.items()},
             "counts": {"rows_read": collection.rows_read, "rows_accepted": collection.rows_accepted,
                        "rows_rejected": collection.rows_rejected, "problems": len(problems),
