@@ -17,7 +17,7 @@ from pipeline.fonts import typeset_coverage
 from pipeline.vntext import format_number
 
 MAX_CHARS = 5000
-LONG_WORD = 40
+LONG_WORD = 20      # the appendix result column holds about 25 characters of 13 pt text a line
 ZWSP = "\u200b"
 SUBSTITUTE = "[ký hiệu]"
 # Symbol and Wingdings fonts put their glyphs in the private use area (Word keeps them there).

@@ -79,7 +79,9 @@ def test_display_name_of_a_name_that_is_not_utf8():
     ("\uf0b7 mục", "• mục", 1),
     ("➢ ✓ ① 30℃", "➢ ✓ ① 30℃", 0),                 # kept: the declared fallback font has them
     ("chữ \U0001F9D1\U0001F4BB", "chữ [ký hiệu][ký hiệu]", 1),  # no declared font has these
-    ("x" * 100, "x" * 40 + "\u200b" + "x" * 40 + "\u200b" + "x" * 20, 1),
+    ("x" * 50, "x" * 20 + "\u200b" + "x" * 20 + "\u200b" + "x" * 10, 1),
+    ("x" * 20 + " " + "y" * 20, "x" * 20 + " " + "y" * 20, 0),      # 20 is still one piece
+    ("Công văn số 2341/SNNPTNT-TS ngày 15/7/2022", "Công văn số 2341/SNNPTNT-TS ngày 15/7/2022", 0),
 ])
 def test_make_safe(text, safe, notes):
     got, found = make_safe(text)

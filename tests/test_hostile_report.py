@@ -31,7 +31,7 @@ from tests.conftest import CONFIG, ROOT
 SAMPLE = ROOT / "input" / "2022-Q3"
 SYMBOLS = "➢ Đã triển khai ✓ xong ① đợt đầu, nhiệt độ 30℃ 😀"
 BULLET = "\uf0b7 Tổ chức kiểm tra"
-LONG_WORD = "https://dichvucong.kiengiang.gov.vn/" + "tai-lieu-huong-dan-" * 10 + "x"
+LONG_WORD = "QuyhoachtinhKienGiang" * 12      # 252 letters, not a single break opportunity
 RAW_NAME = b"B\xe1o c\xe1o SKHCN.xlsx"        # cp1252 bytes, as unzipping a Windows archive leaves them
 CTRL = "CTRLMARK"
 
@@ -139,11 +139,11 @@ def test_control_characters_dropped_huge_cell_capped_long_word_breakable(run):
     assert any(c == "Đề xuất, kiến nghị" and m.startswith("Ô dài 2.080.015 ký tự, vượt giới hạn 5.000 ký tự")
                for c, m in found)
     assert ("Số, ký hiệu văn bản / sản phẩm",
-            "Có chuỗi dài hơn 40 ký tự liền nhau không có dấu cách; đã cho phép xuống dòng giữa chuỗi để không "
+            "Có chuỗi dài hơn 20 ký tự liền nhau không có dấu cách; đã cho phép xuống dòng giữa chuỗi để không "
             "tràn khỏi ô bảng.") in found
     context = result.outputs["context"].read_text(encoding="utf-8")
     assert "Thiếu nhân lựcy tế" in context and "\\u0001" not in context
-    assert LONG_WORD[:40] + "\u200b" + LONG_WORD[40:80] + "\u200b" in context
+    assert LONG_WORD[:20] + "\u200b" + LONG_WORD[20:40] + "\u200b" in context
     assert "[đã cắt bớt: ô gốc dài 2.080.015 ký tự]" in context
     assert result.outputs["pdf"].stat().st_size < 2_000_000
 
@@ -182,3 +182,36 @@ def test_a_blank_form_is_not_a_report(run):
     files = {Path(f["path"]).name: f for f in result.files}
     assert files["CA-trong.xlsx"]["outcome"] == "rejected"
     assert "CA" in result.merged.missing_agencies and "SYT" not in result.merged.missing_agencies
+
+
+def test_the_long_word_breaks_inside_the_page(run):
+    import html
+    import re
+    result, _ = run
+    bbox = subprocess.run(["pdftotext", "-bbox", str(result.outputs["pdf"]), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    mm = 72 / 25.4
+    seen = False
+    for page in re.findall(r"<page ([^>]*)>(.*?)</page>", bbox, re.S):
+        width = float(re.search(r'width="([\d.]+)"', page[0]).group(1))
+        for x1, word in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>',
+                                   page[1]):
+            assert float(x1) <= width - 15 * mm + 1.5, html.unescape(word)
+            seen = seen or "QuyhoachtinhKien" in html.unescape(word)
+    assert seen
+
+
+@pytest.mark.slow
+def test_symbols_through_the_fallback_pass_pdfa_preflight(run, tmp_path):
+    from tests.test_render_pdf import preflight_classpath
+    from pipeline.render_pdf import render_pdf
+    classpath = preflight_classpath()
+    if classpath is None:
+        pytest.skip("Java or libpdfbox2-java (Preflight) is not installed")
+    result, _ = run
+    context = json.loads(result.outputs["context"].read_text(encoding="utf-8"))
+    out = render_pdf(context, tmp_path / "a1b.pdf", variant="pdf/a-1b")
+    check = subprocess.run(["java", "-cp", classpath, "org.apache.pdfbox.preflight.Validator_A1b", str(out)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "is a valid PDF/A-1b file" in check.stdout
