@@ -80,7 +80,7 @@ def write_agency_workbooks(master: Master, period, out_dir: Path, generated_at: 
 
 
 def build_workbook(agency: Agency, tasks: list[Task], period, generated_at: datetime, *,
-                   plan_ref: str, plan: tuple[str, str] = ("", "")) -> Workbook:
+                   plan_ref: str, plan: tuple[str, str]) -> Workbook:
     """`plan` = (plan number, plan fingerprint) written to the hidden sheet."""
     wb = Workbook()
     _default_font(wb)

@@ -2,8 +2,8 @@
 
 - control characters (U+0000–U+001F except line breaks and tab, U+007F–U+009F) are dropped;
 - a cell longer than MAX_CHARS is cut, with a note appended to the text;
-- a run of more than LONG_WORD characters without a space gets a zero-width space (U+200B) every
-  LONG_WORD characters, so both the PDF (WeasyPrint) and Word can break it inside a table cell;
+- a run of more than LONG_WORD letters or digits gets a zero-width space (U+200B) every LONG_WORD
+  characters, so both the PDF (WeasyPrint) and Word can break it inside a table cell;
 - a Word Symbol/Wingdings private-use character becomes its Unicode equivalent;
 - a character neither Liberation Serif nor the declared fallback font can draw becomes a visible
   substitute (SUBSTITUTE), never a silent blank.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pipeline.fonts import typeset_coverage
 from pipeline.vntext import format_number
@@ -27,7 +28,22 @@ SYMBOL_FONT_CHARS = {
 }
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_LONG_RUN = re.compile(r"[^\s\u200b]{%d,}" % (LONG_WORD + 1))
+# Letters and digits only: punctuation (/ - , …) already lets the line break, and URLs or formulas
+# that contain it are kept exactly as typed.
+_LONG_RUN = re.compile(r"[^\W_]{%d,}" % (LONG_WORD + 1))
+
+
+@lru_cache(maxsize=1)
+def _uncovered() -> re.Pattern:
+    """A character no declared font can draw (one C-level scan per cell instead of a Python loop)."""
+    points = sorted(typeset_coverage() | {ord("\n"), ord("\t")})
+    ranges, start, prev = [], points[0], points[0]
+    for c in points[1:] + [-1]:
+        if c != prev + 1:
+            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
+            start = c
+        prev = c
+    return re.compile("[^" + "".join(ranges) + "]")
 
 
 def _show(ch: str) -> str:
@@ -54,7 +70,7 @@ def make_safe(text: str) -> tuple[str, list[str]]:
         text = _CONTROL.sub("", text)
         notes.append("Đã bỏ ký tự điều khiển không in được (" + ", ".join(map(_show, controls)) + ").")
     covered = typeset_coverage()
-    odd = sorted({ch for ch in text if ord(ch) not in covered and ch not in "\n\t"})
+    odd = sorted(set(_uncovered().findall(text)))
     if odd:
         mapped = [ch for ch in odd if ch in SYMBOL_FONT_CHARS and ord(SYMBOL_FONT_CHARS[ch]) in covered]
         lost = [ch for ch in odd if ch not in mapped]
@@ -68,6 +84,6 @@ def make_safe(text: str) -> tuple[str, list[str]]:
             notes.append(f"Ký tự không in được bằng phông chữ của báo cáo ({names}) đã được thay bằng «{SUBSTITUTE}».")
     if _LONG_RUN.search(text):
         text = _LONG_RUN.sub(_break_run, text)
-        notes.append(f"Có chuỗi dài hơn {LONG_WORD} ký tự liền nhau không có dấu cách; đã cho phép xuống dòng giữa "
-                     "chuỗi để không tràn khỏi ô bảng.")
+        notes.append(f"Có chuỗi chữ, số dài hơn {LONG_WORD} ký tự liền nhau; đã cho phép xuống dòng giữa chuỗi để "
+                     "không tràn khỏi ô bảng.")
     return text, notes

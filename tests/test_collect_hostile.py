@@ -82,6 +82,7 @@ def test_display_name_of_a_name_that_is_not_utf8():
     ("x" * 50, "x" * 20 + "\u200b" + "x" * 20 + "\u200b" + "x" * 10, 1),
     ("x" * 20 + " " + "y" * 20, "x" * 20 + " " + "y" * 20, 0),      # 20 is still one piece
     ("Công văn số 2341/SNNPTNT-TS ngày 15/7/2022", "Công văn số 2341/SNNPTNT-TS ngày 15/7/2022", 0),
+    ("https://dichvucong.kiengiang.gov.vn/tai-lieu", "https://dichvucong.kiengiang.gov.vn/tai-lieu", 0),
 ])
 def test_make_safe(text, safe, notes):
     got, found = make_safe(text)

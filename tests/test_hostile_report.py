@@ -112,6 +112,10 @@ def test_symbols_are_kept_through_the_declared_fallback_or_replaced_visibly(run)
                               capture_output=True, text=True, check=True).stdout
     for ch in "➢✓①℃":
         assert ch in pdf_text
+    from docx import Document
+    doc = Document(str(result.outputs["docx"]))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert any("➢ Đã triển khai ✓ xong ① đợt đầu, nhiệt độ 30℃ 😀 • Tổ chức kiểm tra" in c for c in cells)
 
 
 def test_only_liberation_serif_and_the_declared_fallback_are_embedded(run):
@@ -139,8 +143,8 @@ def test_control_characters_dropped_huge_cell_capped_long_word_breakable(run):
     assert any(c == "Đề xuất, kiến nghị" and m.startswith("Ô dài 2.080.015 ký tự, vượt giới hạn 5.000 ký tự")
                for c, m in found)
     assert ("Số, ký hiệu văn bản / sản phẩm",
-            "Có chuỗi dài hơn 20 ký tự liền nhau không có dấu cách; đã cho phép xuống dòng giữa chuỗi để không "
-            "tràn khỏi ô bảng.") in found
+            "Có chuỗi chữ, số dài hơn 20 ký tự liền nhau; đã cho phép xuống dòng giữa chuỗi để không tràn khỏi ô "
+            "bảng.") in found
     context = result.outputs["context"].read_text(encoding="utf-8")
     assert "Thiếu nhân lựcy tế" in context and "\\u0001" not in context
     assert LONG_WORD[:20] + "\u200b" + LONG_WORD[20:40] + "\u200b" in context
