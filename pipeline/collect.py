@@ -54,7 +54,7 @@ from pipeline import sheet_layout as L
 from pipeline.errors import ERROR, WARNING, PipelineError, Problem
 from pipeline.model import Master
 from pipeline.textsafe import make_safe
-from pipeline.vntext import clean_cell, fold, format_date_short, maybe_legacy, strip_diacritics
+from pipeline.vntext import clean_cell, fold, format_date_short, format_number, maybe_legacy, strip_diacritics
 
 SIZE_LIMIT = 50 * 1024 * 1024       # bytes, on disk and uncompressed
 MAX_ZIP_ENTRIES = 2000
@@ -735,9 +735,10 @@ def _cap_per_file(problems: list[Problem]) -> list[Problem]:
     for name, n in seen.items():
         if n > MAX_PROBLEMS_PER_FILE:
             agency = next(p.agency for p in problems if p.file == name)
-            out.append(Problem(name, f"Tệp còn {n - MAX_PROBLEMS_PER_FILE} vấn đề khác không liệt kê (chỉ liệt kê "
-                                     f"{MAX_PROBLEMS_PER_FILE} vấn đề đầu tiên của mỗi tệp; tổng cộng {n}). Đề nghị "
-                                     "cơ quan kiểm tra lại cả phiếu.", ERROR, agency=agency))
+            out.append(Problem(name, f"Tệp còn {format_number(n - MAX_PROBLEMS_PER_FILE)} vấn đề khác không liệt kê "
+                                     f"(chỉ liệt kê {MAX_PROBLEMS_PER_FILE} vấn đề đầu tiên của mỗi tệp; tổng cộng "
+                                     f"{format_number(n)}). Đề nghị cơ quan kiểm tra lại cả phiếu.", ERROR,
+                               agency=agency))
     return out
 
 

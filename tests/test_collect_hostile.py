@@ -61,8 +61,9 @@ def test_a_file_with_50000_malformed_rows_gives_a_capped_list_with_a_count(tmp_p
     mine = [p for p in result.problems if p.file == "phieu.xlsx"]
     assert len(mine) == MAX_PROBLEMS_PER_FILE + 1 == 201
     last = mine[-1]
-    assert last.message.startswith(f"Tệp còn {50_000 - 200} vấn đề khác không liệt kê")
-    assert "tổng cộng 50000" in last.message
+    assert last.message == ("Tệp còn 49.800 vấn đề khác không liệt kê (chỉ liệt kê 200 vấn đề đầu tiên của mỗi tệp; "
+                            "tổng cộng 50.000). Đề nghị cơ quan kiểm tra lại cả phiếu.")
+    assert last.severity == ERROR and last.agency == "SKHDT"
     assert result.rows_rejected == 50_000 and result.rows_accepted == 4
     assert result.rows_read == result.rows_accepted + result.rows_rejected
 
