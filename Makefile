@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CONFIG ?= input/ke-hoach-112.toml
 PERIOD ?=
 # Needed to produce the report (WeasyPrint's Pango, the Vietnamese-complete font).
-DEBS_RUNTIME := fonts-liberation2 fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+DEBS_RUNTIME := fonts-liberation2 fonts-dejavu-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Needed by the test suite: real clients that open what we produce.
 DEBS_TEST := libreoffice-writer-nogui poppler-utils qpdf default-jre-headless \
              libpdfbox2-java libactivation-java libjaxb-api-java

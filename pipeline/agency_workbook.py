@@ -50,16 +50,20 @@ def workbook_filename(period, agency: Agency) -> str:
 
 
 def write_agency_workbooks(master: Master, period, out_dir: Path, generated_at: datetime, *,
-                           config=None, plan_ref: str | None = None,
+                           config=None, plan_ref: str | None = None, plan_number: str | None = None,
                            codes: list[str] | None = None) -> list[Path]:
     """One workbook per lead agency (or per code in `codes`) into out_dir; returns the paths.
 
-    The plan is named from `config` (a PlanConfig) or, when given, from `plan_ref`.
+    The plan is named from `config` (a PlanConfig) or, when given, from `plan_ref`; it is identified
+    (hidden sheet) by its number (`plan_number`, else config.plan_number) and all its task ids.
     """
     if plan_ref is None:
         if config is None:
             raise ValueError("write_agency_workbooks needs config or plan_ref")
         plan_ref = plan_reference(config)
+    if plan_number is None:
+        plan_number = config.plan_number if config is not None else ""
+    plan = (plan_number, L.plan_fingerprint(plan_number, master.plan_task_ids))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -70,13 +74,14 @@ def write_agency_workbooks(master: Master, period, out_dir: Path, generated_at: 
         tasks = master.tasks_of(code)
         if not tasks:
             continue
-        wb = build_workbook(agency, tasks, period, generated_at, plan_ref=plan_ref)
+        wb = build_workbook(agency, tasks, period, generated_at, plan_ref=plan_ref, plan=plan)
         paths.append(save_workbook_stable(wb, out_dir / workbook_filename(period, agency)))
     return paths
 
 
 def build_workbook(agency: Agency, tasks: list[Task], period, generated_at: datetime, *,
-                   plan_ref: str) -> Workbook:
+                   plan_ref: str, plan: tuple[str, str]) -> Workbook:
+    """`plan` = (plan number, plan fingerprint) written to the hidden sheet."""
     wb = Workbook()
     _default_font(wb)
     wb.properties.creator = plan_ref or "pipeline"
@@ -88,7 +93,7 @@ def build_workbook(agency: Agency, tasks: list[Task], period, generated_at: date
     ws.title = L.SHEET_REPORT
     _report_sheet(ws, agency, tasks, period, plan_ref)
     _guide_sheet(wb.create_sheet(L.SHEET_GUIDE), period, plan_ref)
-    _meta_sheet(wb.create_sheet(L.SHEET_META), agency, tasks, period, generated_at)
+    _meta_sheet(wb.create_sheet(L.SHEET_META), agency, tasks, period, generated_at, plan)
     wb.active = 0
     wb.security = WorkbookProtection(lockStructure=True)
     return wb
@@ -236,7 +241,15 @@ def _validations(ws, period, last_row: int) -> None:
     report_date.error = f"Nhập một ngày dạng ngày/tháng/năm, từ ngày {format_date_short(period.start)} trở đi."
     report_date.add(L.HEADER_BY_KEY["report_date"].value_cell)
 
-    for dv in (status, done_on, progress, report_date):
+    targets = DataValidation(type="list", formula1=f"{L.SHEET_META}!{L.TARGETS_RANGE}", allow_blank=True)
+    targets.promptTitle = "Kiến nghị với"
+    targets.prompt = ("Nếu có đề xuất, kiến nghị: chọn nơi nhận kiến nghị (" + "; ".join(L.PROPOSAL_TARGETS)
+                      + "). Kiến nghị bộ, ngành thì ghi tên bộ, ngành ở cột bên phải.")
+    targets.errorTitle = "Nơi nhận kiến nghị không hợp lệ"
+    targets.error = "Chỉ chọn trong danh sách: " + "; ".join(L.PROPOSAL_TARGETS) + "."
+    targets.add(_col_range("proposal_to", last_row))
+
+    for dv in (status, done_on, progress, report_date, targets):
         dv.showInputMessage = True
         dv.showErrorMessage = True
         dv.errorStyle = "stop"
@@ -283,7 +296,11 @@ def _guide_sheet(ws, period, plan_ref: str) -> None:
         ("5. Tiến độ (%): một số từ 0 đến 100, không ghi dấu %. Nhiệm vụ đã hoàn thành ghi 100.", None),
         ("6. Kết quả thực hiện: nêu ngắn gọn việc đã làm, kết quả cụ thể. Số, ký hiệu văn bản / sản phẩm: "
          "văn bản hoặc sản phẩm chứng minh kết quả (số, ký hiệu, ngày ban hành).", None),
-        ("7. Khó khăn, vướng mắc và Đề xuất, kiến nghị: ghi nếu có; không có thì để trống.", None),
+        ("7. Khó khăn, vướng mắc và Đề xuất, kiến nghị: ghi nếu có; không có thì để trống. Mỗi đề xuất, kiến nghị "
+         "chọn nơi nhận ở cột «Kiến nghị với»: " + ", ".join(f"«{t}»" for t in L.PROPOSAL_TARGETS) + "; kiến nghị "
+         f"«{L.PROPOSAL_TO_MINISTRY}» thì ghi tên bộ, ngành (ví dụ Bộ Giao thông vận tải) ở cột bên phải. "
+         "Chỉ kiến nghị với Thủ tướng Chính phủ và các bộ, ngành Trung ương được đưa vào báo cáo gửi Chính phủ.",
+         None),
         ("8. Lưu tệp dạng .xlsx (không lưu thành .xls, .csv hay .xlsm) và gửi lại. Có thể đổi tên tệp: hệ thống "
          "nhận biết phiếu qua nội dung. Nếu gửi bổ sung, phiếu có ngày báo cáo muộn hơn sẽ được dùng.", None),
         ("Dòng ví dụ (chỉ để tham khảo, không điền vào trang này):", _font(italic=True)),
@@ -313,8 +330,10 @@ def _guide_sheet(ws, period, plan_ref: str) -> None:
         "results": "Đã tham mưu ban hành Kế hoạch triển khai; tổ chức hội nghị quán triệt đến các phòng, "
                    "đơn vị trực thuộc.",
         "output_doc": f"Kế hoạch số 45/KH-ĐV ngày {format_date_short(done)}",
-        "difficulties": "",
-        "proposals": "",
+        "difficulties": "Một số nội dung cần hướng dẫn của bộ, ngành Trung ương.",
+        "proposals": "Đề nghị Bộ Kế hoạch và Đầu tư sớm có văn bản hướng dẫn thực hiện.",
+        "proposal_to": L.PROPOSAL_TO_MINISTRY,
+        "proposal_ministry": "Bộ Kế hoạch và Đầu tư",
     }
     row += 1
     for c in L.COLUMNS:
@@ -326,7 +345,8 @@ def _guide_sheet(ws, period, plan_ref: str) -> None:
     _protect(ws)
 
 
-def _meta_sheet(ws, agency: Agency, tasks: list[Task], period, generated_at: datetime) -> None:
+def _meta_sheet(ws, agency: Agency, tasks: list[Task], period, generated_at: datetime,
+                plan: tuple[str, str]) -> None:
     values = {
         L.META_AGENCY: agency.code,
         L.META_PERIOD: period.code,
@@ -334,10 +354,14 @@ def _meta_sheet(ws, agency: Agency, tasks: list[Task], period, generated_at: dat
         L.META_GENERATED: generated_at.replace(microsecond=0).isoformat(),
         L.META_FINGERPRINT: L.task_fingerprint(tasks),
         L.META_TASK_COUNT: str(len(tasks)),
+        L.META_PLAN_NUMBER: plan[0],
+        L.META_PLAN_FINGERPRINT: plan[1],
     }
     for i, key in enumerate(L.META_KEYS, start=1):
         _text(ws, f"A{i}", key)
         _text(ws, f"B{i}", values[key])
+    for i, word in enumerate(L.PROPOSAL_TARGETS, start=1):   # the "Kiến nghị với" dropdown's source
+        _text(ws, f"D{i}", word)
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True
 

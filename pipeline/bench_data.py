@@ -119,9 +119,10 @@ def make_national_case(out_dir: Path, n_tasks: int = 22000, n_agencies: int = 10
     period = parse_period("2022-Q3")
     generated = datetime(2022, 9, 1, 8, 0, 0)
     rng = random.Random(seed + 1)
+    plan = ("1/KH-TN", L.plan_fingerprint("1/KH-TN", master.plan_task_ids))
     for code, agency in master.agencies.items():
         tasks = master.tasks_of(code)
-        wb = build_workbook(agency, tasks, period, generated, plan_ref="Kế hoạch thử nghiệm số 1/KH-TN")
+        wb = build_workbook(agency, tasks, period, generated, plan_ref="Kế hoạch thử nghiệm số 1/KH-TN", plan=plan)
         report_day = period.end - timedelta(days=rng.randint(0, 5))
         fill_sheet(wb, {"officer_name": f"Cán bộ {code} (dữ liệu thử nghiệm)", "officer_title": "Chuyên viên",
                         "officer_phone": "0297 3862 000", "report_date": report_day},

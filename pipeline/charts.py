@@ -89,7 +89,7 @@ class Layout:
 @lru_cache(maxsize=4)
 def _font(bold: bool, size: float):
     from PIL import ImageFont
-    from pipeline.render_pdf import font_files
+    from pipeline.fonts import font_files
     regular, bold_face = font_files()[0], font_files()[1]
     return ImageFont.truetype(str(bold_face if bold else regular), size=size)
 

@@ -15,19 +15,30 @@ Progress: 80, "80", "80%", "80,5" read as is; a number strictly between 0 and 1 
 formatted as percent, or typed 0.8) is read as a fraction (0.8 -> 80, warning); outside 0–100: error.
 Completion date: a date cell, an Excel serial number, or text "30/9/2022" / "30-9-2022" /
 "2022-09-30" (text: warning). Unreadable or implausible: error. After the cut-off end: warning.
-After the report date: error (a planned date is not a completion).
+After the report date or after today (the run date): error (a planned date is not a completion).
+Proposal addressee (template version 2, column "Kiến nghị với"): one of sheet_layout.PROPOSAL_TARGETS;
+a proposal without addressee counts as addressed to the UBND tỉnh (warning); "Bộ, ngành Trung ương"
+without the ministry's name: warning. Version 1 forms have no such column: their proposals are
+addressed to the UBND tỉnh (no warning). No proposal: both columns empty.
+Text cells are made safe (pipeline.textsafe): control characters dropped, huge cells capped, long
+words made breakable, characters no declared font has replaced by a visible substitute (warnings).
 Done without completion date: warning (kept; on time/late cannot be judged). Done with neither
 results nor output document: error (an unsupported claim). Not done but with a completion date:
 warning, the date is dropped.
 Locked cells changed, unknown task id, a task of another agency, a repeated task row: error for
 that row (the first of repeated rows is kept). A task row missing from the file: warning.
-Two files from one agency: the later report date wins (ties: the later file name); the other is
-"superseded" and its rows count as rejected.
+Identity: the hidden sheet names the agency, the period and (version 2) the plan; a form for another
+plan is refused. A form with no input cell filled is not a submission (the agency has not reported).
+Two files from one agency: the later report date wins (ties, or a date that is implausible — before
+the period's data start, before the plan, after today — : the later generation time, then the later
+file name); the other is "superseded" and its rows count as rejected. An implausible report date is
+a warning and is not used. At most MAX_PROBLEMS_PER_FILE problems are listed per file, then a count.
 """
 from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import unicodedata
 import zipfile
@@ -42,13 +53,18 @@ import pandas as pd
 from pipeline import sheet_layout as L
 from pipeline.errors import ERROR, WARNING, PipelineError, Problem
 from pipeline.model import Master
-from pipeline.vntext import clean_cell, fold, format_date_short, maybe_legacy, strip_diacritics
+from pipeline.textsafe import make_safe
+from pipeline.vntext import clean_cell, fold, format_date_short, format_number, maybe_legacy, strip_diacritics
 
 SIZE_LIMIT = 50 * 1024 * 1024       # bytes, on disk and uncompressed
 MAX_ZIP_ENTRIES = 2000
+MAX_PROBLEMS_PER_FILE = 200
 
+# proposal_to: one of sheet_layout.PROPOSAL_TARGETS ("" when there is no proposal);
+# proposal_ministry: the ministry named for PROPOSAL_TO_MINISTRY ("" otherwise).
 ROW_COLUMNS = ["agency", "task_id", "status", "completed_on", "progress", "results", "output_doc",
-               "difficulties", "proposals", "file", "sheet", "row", "report_date"]
+               "difficulties", "proposals", "proposal_to", "proposal_ministry", "file", "sheet", "row",
+               "report_date"]
 REJECTED_COLUMNS = ["agency", "task_id", "file", "sheet", "row", "reason"]
 TEXT_KEYS = ("results", "output_doc", "difficulties", "proposals")
 
@@ -65,6 +81,15 @@ _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
+OUTCOME_LABELS = {"accepted": "được dùng", "superseded": "bị thay thế", "rejected": "bị loại"}
+
+
+def display_name(name: str) -> str:
+    """A file name safe to print, store in JSON or a workbook: bytes that are not UTF-8 (a name from
+    a Windows zip) are shown as \\xNN instead of crashing whatever writes them."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 @dataclass
 class FileResult:
     path: Path
@@ -77,6 +102,17 @@ class FileResult:
     officer: str = ""
     rows_read: int = 0
     rows_accepted: int = 0
+    generated_at: str = ""           # from the hidden sheet (ISO text), used to order an agency's files
+
+    @property
+    def name(self) -> str:
+        """The file name as shown to users (always valid UTF-8)."""
+        return display_name(self.path.name)
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome in Vietnamese, for «Tệp đã đọc»: được dùng / bị thay thế / bị loại."""
+        return OUTCOME_LABELS[self.outcome]
 
 
 @dataclass
@@ -107,6 +143,7 @@ class _Sheet:
     header: dict = field(default_factory=dict)
     table: pd.DataFrame | None = None       # non-empty table rows, keyed by layout column
     order: int = 0
+    version: str = L.TEMPLATE_VERSION
 
 
 # ---------------------------------------------------------------- file level
@@ -196,13 +233,15 @@ def _read_workbook(sheet: _Sheet, data: bytes, engine: str) -> None:
     except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file, never a crash
         raise _Reject(f"Không đọc được nội dung sổ tính ({type(exc).__name__}).") from None
 
+    if meta is not None:
+        sheet.meta = {L.normalise_locked(k): L.normalise_locked(v)
+                      for k, v in meta.iloc[:, :2].itertuples(index=False, name=None)} if meta.shape[1] >= 2 else {}
+        sheet.version = sheet.meta.get(L.META_VERSION) or L.TEMPLATE_VERSION
     sheet.header = _header(report)
-    sheet.table = _table(report)
+    sheet.table = _table(report, L.columns_for(sheet.version))
     if meta is None:
         raise _Reject(f"Thiếu trang ẩn «{L.SHEET_META}» nên không xác định được cơ quan và kỳ báo cáo; tệp "
                       "không phải phiếu do hệ thống tạo (hoặc nội dung đã bị chép sang tệp khác).")
-    sheet.meta = {L.normalise_locked(k): L.normalise_locked(v)
-                  for k, v in meta.iloc[:, :2].itertuples(index=False, name=None)} if meta.shape[1] >= 2 else {}
 
 
 def _cell(df: pd.DataFrame, ref: str):
@@ -218,19 +257,21 @@ def _header(report: pd.DataFrame) -> dict:
     return {f.key: _cell(report, f.value_cell) for f in L.HEADER_FIELDS}
 
 
-def _table(report: pd.DataFrame) -> pd.DataFrame:
-    n = len(L.COLUMNS)
+def _table(report: pd.DataFrame, columns: tuple[L.Column, ...]) -> pd.DataFrame:
+    n = len(columns)
     head = [L.normalise_locked(v) for v in
             (report.iloc[L.HEADER_ROW - 1, :n].tolist() if len(report) >= L.HEADER_ROW else [])]
     head += [""] * (n - len(head))
-    for col, got in zip(L.COLUMNS, head):
+    for col, got in zip(columns, head):
         if fold(got) != fold(col.title):
             raise _Reject(f"Tiêu đề bảng ở dòng {L.HEADER_ROW}, cột {col.letter} là «{got}» thay vì «{col.title}»; "
                           "cấu trúc phiếu đã bị thay đổi (chèn, xóa cột hoặc dòng).")
     body = report.iloc[L.FIRST_DATA_ROW - 1:].reindex(columns=range(n))
-    body.columns = [c.key for c in L.COLUMNS]
+    body.columns = [c.key for c in columns]
     body = body.astype(object).map(lambda v: None if _empty(v) else v)
     body = body[body.notna().any(axis=1)].copy()
+    for c in L.COLUMNS[n:]:     # columns an older template version does not have
+        body[c.key] = None
     body["row"] = body.index + 1
     return body
 
@@ -245,8 +286,9 @@ def _empty(v) -> bool:
     return isinstance(v, str) and not v.strip()
 
 
-def _check_meta(meta: dict[str, str], master: Master, period, result: FileResult) -> None:
-    """Identify the sender (result.agency), then refuse other periods and old templates."""
+def _check_meta(meta: dict[str, str], master: Master, period, result: FileResult,
+                plan_number: str | None) -> None:
+    """Identify the sender (result.agency), then refuse other periods, other plans and old templates."""
     missing = [k for k in (L.META_AGENCY, L.META_PERIOD, L.META_VERSION) if not meta.get(k)]
     if missing:
         raise _Reject(f"Trang ẩn «{L.SHEET_META}» thiếu thông tin ({', '.join(missing)}); tệp không phải phiếu do "
@@ -261,6 +303,18 @@ def _check_meta(meta: dict[str, str], master: Master, period, result: FileResult
                       "Đề nghị cơ quan điền lại trên phiếu mới.")
     if meta[L.META_PERIOD] != period.code:
         raise _Reject(f"Phiếu của kỳ {meta[L.META_PERIOD]}, không phải kỳ {period.code} đang tổng hợp.")
+    result.generated_at = meta.get(L.META_GENERATED, "")
+    if version == "1":
+        return  # version 1 forms carry no plan identity: they cannot be checked for the plan
+    form_plan = meta.get(L.META_PLAN_NUMBER, "")
+    if plan_number is not None and form_plan != plan_number:
+        raise _Reject(f"Phiếu được tạo cho kế hoạch «{form_plan or 'không rõ'}», không phải Kế hoạch số {plan_number} "
+                      "đang tổng hợp; phiếu không được dùng. Đề nghị cơ quan điền trên phiếu của kế hoạch này.")
+    expected = L.plan_fingerprint(form_plan, master.plan_task_ids)
+    if meta.get(L.META_PLAN_FINGERPRINT) != expected:
+        raise _Reject("Phiếu được tạo từ danh mục nhiệm vụ của một kế hoạch khác (mã nhận diện kế hoạch trong trang "
+                      f"ẩn «{L.SHEET_META}» không khớp với bảng nhiệm vụ đang dùng); phiếu không được dùng. Đề nghị "
+                      "cơ quan điền trên phiếu của kế hoạch này.")
 
 
 # ---------------------------------------------------------------- values
@@ -379,7 +433,8 @@ def _pct(x: float) -> str:
     return f"{x:g}".replace(".", ",") + "%"
 
 
-def _check_rows(t: pd.DataFrame, master: Master, period, ref: dict[str, tuple]) -> tuple[pd.DataFrame, _Findings]:
+def _check_rows(t: pd.DataFrame, master: Master, period, ref: dict[str, tuple],
+                today: date) -> tuple[pd.DataFrame, _Findings]:
     """Validate the combined table of accepted files (RangeIndex; locked columns already normalised)."""
     n = len(t)
     f = _Findings(n)
@@ -410,8 +465,9 @@ def _check_rows(t: pd.DataFrame, master: Master, period, ref: dict[str, tuple]) 
                 got, want = locked[key][i], ref[task_id][pos]
                 if got != want:
                     title = L.COLUMN_BY_KEY[key].title
-                    f.add(i, ERROR, key, f"Ô đã khóa «{title}» của nhiệm vụ {task_id} bị sửa («{_short(got)}» thay vì "
-                                         f"«{_short(want)}»); dòng không được dùng, đề nghị cơ quan điền trên phiếu gốc.")
+                    shown_got, shown_want = _differing(got, want)
+                    f.add(i, ERROR, key, f"Ô đã khóa «{title}» của nhiệm vụ {task_id} bị sửa («{shown_got}» thay vì "
+                                         f"«{shown_want}»); dòng không được dùng, đề nghị cơ quan điền trên phiếu gốc.")
             if i in f.rejected:
                 continue
             kept = first.setdefault((files[i], task_id), i)
@@ -420,13 +476,17 @@ def _check_rows(t: pd.DataFrame, master: Master, period, ref: dict[str, tuple]) 
 
     ok = f.live()
     text = {}
-    for k in TEXT_KEYS:
+    for k in (*TEXT_KEYS, "proposal_ministry"):
         raw = t[k].tolist()
         text[k] = cleaned = [_text_value(v) for v in raw]
         for i in np.flatnonzero(ok):
             if isinstance(raw[i], str) and maybe_legacy(raw[i]) and _legacy(raw[i], cleaned[i]):
                 f.add(i, WARNING, k, "Văn bản gõ bằng bảng mã cũ (TCVN3/VNI) đã được chuyển sang Unicode; "
                                      "đề nghị kiểm tra lại.")
+            if cleaned[i]:
+                cleaned[i], notes = make_safe(cleaned[i])
+                for note in notes:
+                    f.add(i, WARNING, k, note)
 
     raw_status = [_text_value(v) for v in t["status"].tolist()]
     canon = {s: _STATUS_LOOKUP.get(_status_key(s)) for s in set(raw_status) if s}
@@ -469,6 +529,9 @@ def _check_rows(t: pd.DataFrame, master: Master, period, ref: dict[str, tuple]) 
         shown, rd = format_date_short(d), report_dates[i]
         if not date(2000, 1, 1) <= d <= date(period.year + 1, 12, 31):
             f.add(i, ERROR, "completed_on", f"Ngày hoàn thành {shown} không hợp lý.")
+        elif d > today:
+            f.add(i, ERROR, "completed_on", f"Ngày hoàn thành {shown} sau ngày hôm nay {format_date_short(today)}: "
+                                            "chưa thể là ngày đã hoàn thành.")
         elif isinstance(rd, date) and d > rd:
             f.add(i, ERROR, "completed_on", f"Ngày hoàn thành {shown} sau ngày báo cáo {format_date_short(rd)}: "
                                             "chưa thể là ngày đã hoàn thành.")
@@ -503,12 +566,14 @@ def _check_rows(t: pd.DataFrame, master: Master, period, ref: dict[str, tuple]) 
             if s == L.STATUS_ONGOING and x >= 100:
                 f.add(i, WARNING, "progress", "Đang thực hiện nhưng tiến độ ghi 100%.")
 
+    proposal_to, ministry = _addressees(t, text, f)
+
     ok = f.live()
     out = pd.DataFrame({
         "agency": agency, "task_id": tid, "status": status,
         "completed_on": pd.to_datetime(pd.Series(done_on, dtype=object)),
         "progress": progress,
-        **text,
+        **text, "proposal_to": proposal_to, "proposal_ministry": ministry,
         "file": files, "sheet": L.SHEET_REPORT, "row": np.asarray(rows, dtype="int64"),
         "report_date": pd.to_datetime(pd.Series(report_dates, dtype=object)),
     })
@@ -519,18 +584,87 @@ def _short(s: str, n: int = 60) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def _differing(got: str, want: str, n: int = 60) -> tuple[str, str]:
+    """Short snippets of two texts around their first difference ("…" marks what is left out)."""
+    if len(got) <= n and len(want) <= n:
+        return got, want
+    start = 0
+    while start < min(len(got), len(want)) and got[start] == want[start]:
+        start += 1
+    start = max(0, start - 20)
+    def cut(s: str) -> str:
+        part = s[start:start + n]
+        return ("…" if start else "") + part + ("…" if start + n < len(s) else "")
+    return cut(got), cut(want)
+
+
+_TARGET_LOOKUP = {fold(w): w for w in L.PROPOSAL_TARGETS} | {
+    fold("Ủy ban nhân dân tỉnh"): L.PROPOSAL_TO_PROVINCE, fold("UBND"): L.PROPOSAL_TO_PROVINCE,
+    fold("Thủ tướng"): L.PROPOSAL_TO_PM, fold("Chính phủ"): L.PROPOSAL_TO_PM,
+    fold("Bộ, ngành"): L.PROPOSAL_TO_MINISTRY, fold("Bộ ngành Trung ương"): L.PROPOSAL_TO_MINISTRY,
+}
+
+
+def _addressees(t: pd.DataFrame, text: dict[str, list[str]], f: "_Findings") -> tuple[list[str], list[str]]:
+    """(proposal_to, proposal_ministry) per row; see the module docstring."""
+    n = len(t)
+    to, ministry = [""] * n, [""] * n
+    raw_to = [_text_value(v) for v in t["proposal_to"].tolist()]
+    version = t["_version"].tolist()
+    col_to = L.COLUMN_BY_KEY["proposal_to"].title
+    for i in np.flatnonzero(f.live()):
+        proposal, named, typed = text["proposals"][i], text["proposal_ministry"][i], raw_to[i]
+        if not proposal:
+            if typed or named:
+                f.add(i, WARNING, "proposal_to" if typed else "proposal_ministry",
+                      "Có ghi nơi nhận kiến nghị nhưng không ghi đề xuất, kiến nghị; nội dung này không được dùng.")
+            continue
+        if version[i] == "1":
+            to[i] = L.PROPOSAL_TO_PROVINCE
+            continue
+        target = _TARGET_LOOKUP.get(fold(typed)) if typed else None
+        if typed and target is None:
+            f.add(i, WARNING, "proposal_to", f"«{typed}» không thuộc danh sách {' / '.join(L.PROPOSAL_TARGETS)}; "
+                                             f"kiến nghị được coi là gửi {L.PROPOSAL_TO_PROVINCE}.")
+            target = L.PROPOSAL_TO_PROVINCE
+        elif not typed and named:
+            f.add(i, WARNING, "proposal_to", f"Chưa chọn «{col_to}» nhưng có ghi bộ, ngành «{named}»; kiến nghị được "
+                                             f"coi là gửi {L.PROPOSAL_TO_MINISTRY}.")
+            target = L.PROPOSAL_TO_MINISTRY
+        elif not typed:
+            f.add(i, WARNING, "proposal_to", f"Có đề xuất, kiến nghị nhưng chưa chọn «{col_to}»; kiến nghị được coi là "
+                                             f"gửi {L.PROPOSAL_TO_PROVINCE}.")
+            target = L.PROPOSAL_TO_PROVINCE
+        to[i] = target
+        if target == L.PROPOSAL_TO_MINISTRY:
+            ministry[i] = named
+            if not named:
+                f.add(i, WARNING, "proposal_ministry", f"Kiến nghị với {L.PROPOSAL_TO_MINISTRY} nhưng chưa ghi tên bộ, "
+                                                       "ngành nào.")
+        elif named:
+            f.add(i, WARNING, "proposal_ministry", f"Kiến nghị với {target} nên tên bộ, ngành «{named}» không được "
+                                                   "dùng.")
+    return to, ministry
+
+
 # ---------------------------------------------------------------- driver
 
 
 def collect(folder: Path, master: Master, period, size_limit: int = SIZE_LIMIT,
-            on_file: Callable[[int, int, Path], None] | None = None, engine: str = "calamine",
-            ignore: tuple[str, ...] = ()) -> Collection:
+            on_file: Callable[[int, int, Path], None] | None = None, engine: str = "calamine", *,
+            today: date | None = None, plan_number: str | None = None,
+            plan_date: date | None = None, ignore: tuple[str, ...] = ()) -> Collection:
     """Read every file in `folder` (not recursive) but those named in `ignore` (the clerk's own files,
-    read by their own stage); see the module docstring for the rules."""
+    read by their own stage); see the module docstring for the rules.
+
+    `today` is the run date (completion and report dates after it are not facts); `plan_number`
+    and `plan_date` identify the plan (None: forms are checked against the task list only).
+    """
     folder = Path(folder)
+    today = today or date.today()
     if not folder.is_dir():
-        raise PipelineError(f"Không tìm thấy thư mục phiếu báo cáo «{folder}».")
-    entries = sorted((p for p in folder.iterdir() if p.name not in ignore), key=lambda p: p.name)
+        raise PipelineError(f"Không tìm thấy thư mục phiếu báo cáo «{display_name(str(folder))}».")
+    entries = sorted((p for p in folder.iterdir() if p.name not in ignore), key=lambda p: os.fsencode(p.name))
     problems: list[Problem] = []
     files: list[FileResult] = []
     sheets: list[_Sheet] = []
@@ -538,26 +672,34 @@ def collect(folder: Path, master: Master, period, size_limit: int = SIZE_LIMIT,
     paths = [p for p in entries if p.is_file()]
     for p in entries:
         if not p.is_file():
-            problems.append(Problem(p.name, "Thư mục con (hoặc mục không phải tệp) không được đọc.", WARNING))
+            problems.append(Problem(display_name(p.name), "Thư mục con (hoặc mục không phải tệp) không được đọc.",
+                                    WARNING))
 
     for i, path in enumerate(paths, start=1):
         if on_file:
             on_file(i, len(paths), path)
         result, data = _precheck(path, size_limit)
         files.append(result)
+        if result.name != path.name:
+            problems.append(Problem(result.name, "Tên tệp có ký tự không đọc được (thường gặp khi giải nén tệp .zip tạo "
+                                                 "trên Windows); các byte lỗi được ghi dạng \\xNN. Nên đổi tên tệp.",
+                                    WARNING))
         sheet = _Sheet(result, order=i)
         try:
             _check_container(path, data, result.size, size_limit)
             _read_workbook(sheet, data, engine)
-            _check_meta(sheet.meta, master, period, result)
+            _check_meta(sheet.meta, master, period, result, plan_number)
+            if not _filled(sheet.table):
+                raise _Reject("Phiếu chưa được điền (không có ô nhập nào có nội dung); không được tính là đã báo cáo.",
+                              WARNING)
         except _Reject as rej:
             result.outcome, result.reason = "rejected", str(rej)
-            problems.append(Problem(path.name, str(rej), rej.severity, agency=result.agency))
+            problems.append(Problem(result.name, str(rej), rej.severity, agency=result.agency))
             if sheet.table is not None and len(sheet.table):
                 result.rows_read = len(sheet.table)
                 rejected_rows.append(_rejected_frame(sheet, f"Cả tệp bị loại: {rej}"))
             continue
-        _read_header(sheet, problems)
+        _read_header(sheet, problems, period, today, plan_date)
         result.rows_read = len(sheet.table)
         sheets.append(sheet)
 
@@ -566,42 +708,74 @@ def collect(folder: Path, master: Master, period, size_limit: int = SIZE_LIMIT,
         if s.result.outcome == "superseded":
             rejected_rows.append(_rejected_frame(s, s.result.reason))
 
-    accepted, row_problems = _validate(winners, master, period, rejected_rows)
+    accepted, row_problems = _validate(winners, master, period, rejected_rows, today)
     problems.extend(row_problems)
     for s in winners:
-        s.result.rows_accepted = int((accepted["file"] == s.result.path.name).sum()) if len(accepted) else 0
+        s.result.rows_accepted = int((accepted["file"] == s.result.name).sum()) if len(accepted) else 0
 
     rejected = (pd.concat(rejected_rows, ignore_index=True) if rejected_rows
                 else pd.DataFrame(columns=REJECTED_COLUMNS))[REJECTED_COLUMNS]
-    reported = {s.result.agency for s in winners}
+    reported = {s.result.agency for s in winners if s.result.rows_accepted}
     return Collection(
-        rows=accepted, rejected=rejected, problems=problems, files=files,
+        rows=accepted, rejected=rejected, problems=_cap_per_file(problems), files=files,
         reported_agencies=[c for c in master.lead_codes() if c in reported],
         rows_read=sum(f.rows_read for f in files), rows_accepted=len(accepted), rows_rejected=len(rejected),
     )
+
+
+def _filled(table: pd.DataFrame) -> bool:
+    """True when any input cell of any row holds something (a generated, never-filled form does not)."""
+    keys = [k for k in L.INPUT_KEYS if k in table.columns]
+    return bool(len(table)) and bool(table[keys].notna().any(axis=None))
+
+
+def _cap_per_file(problems: list[Problem]) -> list[Problem]:
+    """At most MAX_PROBLEMS_PER_FILE entries per file, then one entry with the count left out."""
+    seen: dict[str, int] = {}
+    out = []
+    for p in problems:
+        n = seen[p.file] = seen.get(p.file, 0) + 1
+        if n <= MAX_PROBLEMS_PER_FILE:
+            out.append(p)
+    for name, n in seen.items():
+        if n > MAX_PROBLEMS_PER_FILE:
+            agency = next(p.agency for p in problems if p.file == name)
+            out.append(Problem(name, f"Tệp còn {format_number(n - MAX_PROBLEMS_PER_FILE)} vấn đề khác không liệt kê "
+                                     f"(chỉ liệt kê {MAX_PROBLEMS_PER_FILE} vấn đề đầu tiên của mỗi tệp; tổng cộng "
+                                     f"{format_number(n)}). Đề nghị cơ quan kiểm tra lại cả phiếu.", ERROR,
+                               agency=agency))
+    return out
 
 
 def _rejected_frame(sheet: _Sheet, reason: str) -> pd.DataFrame:
     t = sheet.table
     return pd.DataFrame({
         "agency": sheet.result.agency, "task_id": t["task_id"].map(L.normalise_locked),
-        "file": sheet.result.path.name, "sheet": L.SHEET_REPORT, "row": t["row"].astype("int64"),
+        "file": sheet.result.name, "sheet": L.SHEET_REPORT, "row": t["row"].astype("int64"),
         "reason": reason,
     })
 
 
-def _read_header(sheet: _Sheet, problems: list[Problem]) -> None:
-    name = sheet.result.path.name
+def _read_header(sheet: _Sheet, problems: list[Problem], period, today: date, plan_date: date | None) -> None:
+    name = sheet.result.name
     h = sheet.header
-    sheet.result.officer = _text_value(h.get("officer_name"))
+    sheet.result.officer = make_safe(_text_value(h.get("officer_name")))[0]
     rd, err, _ = _parse_date(h.get("report_date"))
     f = L.HEADER_BY_KEY["report_date"]
+    where = dict(sheet=L.SHEET_REPORT, row=int(f.value_cell[1:]), column=f.label.rstrip(":"),
+                 agency=sheet.result.agency)
     if err:
-        problems.append(Problem(name, f"Ngày báo cáo {err}.", WARNING, sheet=L.SHEET_REPORT,
-                                row=int(f.value_cell[1:]), column=f.label.rstrip(":"), agency=sheet.result.agency))
+        problems.append(Problem(name, f"Ngày báo cáo {err}.", WARNING, **where))
     elif rd is None:
-        problems.append(Problem(name, "Chưa ghi ngày báo cáo.", WARNING, sheet=L.SHEET_REPORT,
-                                row=int(f.value_cell[1:]), column=f.label.rstrip(":"), agency=sheet.result.agency))
+        problems.append(Problem(name, "Chưa ghi ngày báo cáo.", WARNING, **where))
+    else:
+        earliest = max(period.start, plan_date) if plan_date else period.start
+        why = ("sau ngày hôm nay " + format_date_short(today) if rd > today else
+               "trước ngày bắt đầu kỳ số liệu " + format_date_short(earliest) if rd < earliest else "")
+        if why:
+            problems.append(Problem(name, f"Ngày báo cáo {format_date_short(rd)} không hợp lý ({why}); ngày này không "
+                                          "được dùng để chọn phiếu mới nhất.", WARNING, **where))
+            rd = None
     sheet.result.report_date = rd
     if not sheet.result.officer:
         f = L.HEADER_BY_KEY["officer_name"]
@@ -610,30 +784,32 @@ def _read_header(sheet: _Sheet, problems: list[Problem]) -> None:
 
 
 def _pick_latest(sheets: list[_Sheet], problems: list[Problem]) -> list[_Sheet]:
-    """Per agency, the file with the latest report date (ties: the later file name) wins."""
+    """Per agency, the file with the latest report date wins (ties or no usable date: the later
+    generation time, then the later file name)."""
     by_agency: dict[str, list[_Sheet]] = {}
     for s in sheets:
         by_agency.setdefault(s.result.agency, []).append(s)
     winners = []
     for code, group in by_agency.items():
-        group.sort(key=lambda s: (s.result.report_date or date.min, s.result.path.name))
+        group.sort(key=lambda s: (s.result.report_date or date.min, s.result.generated_at,
+                                  os.fsencode(s.result.path.name)))
         win = group[-1]
         win.result.outcome = "accepted"
         winners.append(win)
         for s in group[:-1]:
             s.result.outcome = "superseded"
-            when = format_date_short(win.result.report_date) if win.result.report_date else "không ghi"
+            when = format_date_short(win.result.report_date) if win.result.report_date else "không ghi hoặc không hợp lý"
             tie = (s.result.report_date == win.result.report_date)
-            s.result.reason = (f"Cơ quan {code} gửi nhiều phiếu; dùng phiếu «{win.result.path.name}» "
-                               f"(ngày báo cáo {when})" + (", xếp sau theo tên tệp vì cùng ngày báo cáo" if tie else "")
+            s.result.reason = (f"Cơ quan {code} gửi nhiều phiếu; dùng phiếu «{win.result.name}» "
+                               f"(ngày báo cáo {when})" + (", xếp sau theo thời điểm tạo phiếu và tên tệp" if tie else "")
                                + "; phiếu này không được dùng.")
-            problems.append(Problem(s.result.path.name, s.result.reason, WARNING, agency=code))
+            problems.append(Problem(s.result.name, s.result.reason, WARNING, agency=code))
     winners.sort(key=lambda s: s.order)
     return winners
 
 
-def _validate(winners: list[_Sheet], master: Master, period,
-              rejected_rows: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[Problem]]:
+def _validate(winners: list[_Sheet], master: Master, period, rejected_rows: list[pd.DataFrame],
+              today: date) -> tuple[pd.DataFrame, list[Problem]]:
     if not winners:
         types = {"completed_on": "datetime64[s]", "report_date": "datetime64[s]", "progress": "float64", "row": "int64"}
         return pd.DataFrame({c: pd.Series(dtype=types.get(c, "str")) for c in ROW_COLUMNS}), []
@@ -641,7 +817,8 @@ def _validate(winners: list[_Sheet], master: Master, period,
     for s in winners:
         t = s.table.copy()
         t["agency"] = s.result.agency
-        t["file"] = s.result.path.name
+        t["file"] = s.result.name
+        t["_version"] = s.version
         t["report_date"] = pd.Series([s.result.report_date] * len(t), index=t.index, dtype=object)
         t["_order"] = s.order
         frames.append(t)
@@ -649,7 +826,7 @@ def _validate(winners: list[_Sheet], master: Master, period,
     for key in L.LOCKED_KEYS:
         t[key] = [L.normalise_locked(v) for v in t[key].tolist()]
     ref = {task.id: tuple(L.normalise_locked(v) for v in L.locked_values(task)) for task in master.tasks}
-    rows, f = _check_rows(t, master, period, ref)
+    rows, f = _check_rows(t, master, period, ref, today)
 
     order, row, file, agency = (t[c].tolist() for c in ("_order", "row", "file", "agency"))
     problems: list[tuple] = []
@@ -678,7 +855,7 @@ def _file_checks(winners: list[_Sheet], t: pd.DataFrame, master: Master, ref: di
     groups = t.groupby("file", sort=False).indices
     locked = list(zip(*(t[k].tolist() for k in L.LOCKED_KEYS)))
     for s in winners:
-        name, code = s.result.path.name, s.result.agency
+        name, code = s.result.name, s.result.agency
         tasks = master.tasks_of(code)
         mine = [locked[i] for i in groups.get(name, [])]
         present = {r[0] for r in mine}

@@ -103,6 +103,12 @@ class Master:
     source: str = ""
     adjustments: list[Adjustment] = field(default_factory=list)
     retired: list[tuple[Task, Adjustment]] = field(default_factory=list)   # set by as_of: tasks dropped by then
+    written_ids: tuple[str, ...] = ()     # set by as_of: every task id of the plan as written
+
+    @property
+    def plan_task_ids(self) -> tuple[str, ...]:
+        """The task ids of the plan as written (changes aside): what identifies the plan in a form."""
+        return self.written_ids or tuple(t.id for t in self.tasks)
 
     def task(self, task_id: str) -> Task:
         return self._by_id[task_id]
@@ -125,7 +131,7 @@ class Master:
         retired = [(t, next(a for a in decided if a.kind == DROP and a.task_id == t.id))
                    for t in self.tasks if t.id in dropped]
         return Master(tasks=tasks, agencies=self.agencies, corrections=self.corrections, source=self.source,
-                      adjustments=decided, retired=retired)
+                      adjustments=decided, retired=retired, written_ids=self.plan_task_ids)
 
     def lead_codes(self) -> list[str]:
         seen: dict[str, None] = {}

@@ -21,22 +21,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from .archive import atomic_path
 from .context import document_date
 from .errors import PipelineError
+from .fonts import (EMBEDDED_FAMILIES, FALLBACK_FAMILY, FONT_FACES, FONT_FAMILY, fallback_face,  # noqa: F401
+                    font_coverage, font_files, typeset_coverage)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "html"
 TEMPLATE_NAME = "bao-cao.html"
 
-FONT_DIRS = (
-    Path("/usr/share/fonts/truetype/liberation2"),
-    Path("/usr/share/fonts/truetype/liberation"),
-)
-# (file, css weight, css style)
-FONT_FACES = (
-    ("LiberationSerif-Regular.ttf", "normal", "normal"),
-    ("LiberationSerif-Bold.ttf", "bold", "normal"),
-    ("LiberationSerif-Italic.ttf", "normal", "italic"),
-    ("LiberationSerif-BoldItalic.ttf", "bold", "italic"),
-)
-FONT_FAMILY = "Liberation Serif"
 
 # variant -> (pdfaid:part, pdfaid:conformance)
 VARIANTS = {
@@ -83,28 +73,6 @@ SIGNER_FIELDS = (
 
 # ---------------------------------------------------------------- fonts
 
-@lru_cache(maxsize=1)
-def font_files() -> tuple[Path, ...]:
-    """The four Liberation Serif files, in FONT_FACES order."""
-    for folder in FONT_DIRS:
-        paths = tuple(folder / name for name, _, _ in FONT_FACES)
-        if all(p.is_file() for p in paths):
-            return paths
-    raise PipelineError(
-        "Không tìm thấy phông chữ Liberation Serif (gói fonts-liberation2) trong "
-        + ", ".join(str(d) for d in FONT_DIRS))
-
-
-@lru_cache(maxsize=1)
-def font_coverage() -> frozenset[int]:
-    """Code points present in all four faces (a string may be set in any of them)."""
-    sets = []
-    for path in font_files():
-        with TTFont(path, lazy=True) as font:
-            sets.append(set(font.getBestCmap()))
-    return frozenset(set.intersection(*sets))
-
-
 def _strings(value, where: str):
     if isinstance(value, str):
         yield where, value
@@ -117,11 +85,12 @@ def _strings(value, where: str):
 
 
 def check_glyphs(context: dict) -> None:
-    """Refuse any typeset character the font lacks, instead of letting Pango borrow a font.
+    """Refuse any typeset character the declared fonts lack, instead of letting Pango borrow a font.
 
+    A last guard: collected agency text is already made safe (pipeline.textsafe).
     `meta` is skipped: it goes to the XMP packet, not onto the page.
     """
-    covered = font_coverage()
+    covered = typeset_coverage()
     typeset = {k: v for k, v in context.items() if k != "meta"}
     for where, text in _strings(typeset, ""):
         for i, ch in enumerate(text):
@@ -129,7 +98,7 @@ def check_glyphs(context: dict) -> None:
                 continue
             snippet = text[max(0, i - 20):i + 21].replace("\n", " ")
             raise PipelineError(
-                f"Phông chữ Liberation Serif thiếu ký tự «{ch}» (U+{ord(ch):04X}) "
+                f"Phông chữ Liberation Serif (và phông dự phòng {FALLBACK_FAMILY}) thiếu ký tự «{ch}» (U+{ord(ch):04X}) "
                 f"trong «{where}»: “{snippet}”")
 
 
@@ -178,7 +147,8 @@ def render_html(context: dict) -> str:
         for path, (_, weight, style) in zip(font_files(), FONT_FACES)
     ]
     try:
-        return _environment().get_template(TEMPLATE_NAME).render(**context, font_faces=faces)
+        return _environment().get_template(TEMPLATE_NAME).render(**context, font_faces=faces,
+                                                                 fallback_face=fallback_face())
     except TemplateError as exc:
         raise PipelineError(f"Mẫu HTML {TEMPLATE_NAME} không dựng được: {exc}") from exc
 
@@ -343,20 +313,21 @@ def _weasyprint_pdf(html: str, variant: str, attachments, moment: datetime) -> t
     return data, len(document.pages)
 
 
-def _postscript_name(font: pikepdf.Dictionary) -> str | None:
-    """PostScript name of the embedded program of a Type0 font, if it is Liberation Serif."""
+def _postscript_name(font: pikepdf.Dictionary) -> tuple[str, str] | None:
+    """(family, PostScript name) of the embedded program of a Type0 font, if it is a declared font."""
     descriptor = font.DescendantFonts[0].get("/FontDescriptor", {})
     program = descriptor.get("/FontFile2")
     if program is None:
         return None
     with TTFont(io.BytesIO(program.read_bytes()), lazy=True) as ttf:
-        if ttf["name"].getDebugName(1) != FONT_FAMILY:
+        family = ttf["name"].getDebugName(1)
+        if family not in EMBEDDED_FAMILIES:
             return None
-        return ttf["name"].getDebugName(6)
+        return family, ttf["name"].getDebugName(6)
 
 
 def _name_fonts(pdf: pikepdf.Pdf) -> None:
-    """Check every embedded font is Liberation Serif and name it by its PostScript name.
+    """Check every embedded font is Liberation Serif or the declared fallback; name it by its PostScript name.
 
     WeasyPrint names fonts after the CSS family ("BaoCao-Serif-Bold"); the PDF convention,
     and what pdffonts shows, is the font's own PostScript name ("LiberationSerif-Bold").
@@ -368,14 +339,15 @@ def _name_fonts(pdf: pikepdf.Pdf) -> None:
                 continue
             seen.add(font.objgen)
             old_name = str(font.get("/BaseFont", ""))
-            ps_name = _postscript_name(font) if "/DescendantFonts" in font else None
-            if not ps_name:
-                raise PipelineError(f"PDF dùng phông chữ ngoài Liberation Serif: {old_name}")
+            found = _postscript_name(font) if "/DescendantFonts" in font else None
+            if not found:
+                raise PipelineError(f"PDF dùng phông chữ ngoài Liberation Serif và {FALLBACK_FAMILY}: {old_name}")
+            family, ps_name = found
             prefix = old_name.lstrip("/").split("+")[0]
             descendant = font.DescendantFonts[0]
             name = pikepdf.Name(f"/{prefix}+{ps_name}")
             font.BaseFont = descendant.BaseFont = descendant.FontDescriptor.FontName = name
-            descendant.FontDescriptor.FontFamily = pikepdf.String(FONT_FAMILY)
+            descendant.FontDescriptor.FontFamily = pikepdf.String(family)
 
 
 def _dedupe_associated_files(pdf: pikepdf.Pdf) -> None:

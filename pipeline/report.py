@@ -108,7 +108,7 @@ def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folde
 def build_report(config_path: Path, period_code: str, output_root: Path, input_dir: Path | None = None,
                  issue: Issue | None = None, on_file: Callable | None = None,
                  with_pdf: bool = True, today: date | None = None) -> ReportResult:
-    from pipeline.collect import collect
+    from pipeline.collect import collect, display_name
     from pipeline.render_docx import render_docx
 
     config, plan, period = load_inputs(config_path, period_code)
@@ -116,7 +116,8 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
         check_issue_date(issue.date, period, today or date.today())
     master = plan.as_of(period.end)
     folder = input_dir or config.input_dir / period.code
-    collection = collect(folder, master, period, on_file=on_file, ignore=(EDITORIAL_FILE,))
+    collection = collect(folder, master, period, on_file=on_file, today=today, plan_number=config.plan_number,
+                         plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
     merged = merge(master, period, collection.rows, collection.reported_agencies)
     problems = list(collection.problems)
     history = Path(output_root) / HISTORY_FILE
@@ -134,7 +135,8 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
                                 WARNING, agency=code))
     stamp = datetime.fromisoformat(context["meta"]["DocumentDate"])
 
-    files = [{"path": str(f.path), "agency": f.agency, "outcome": f.outcome, "reason": f.reason,
+    # display_name: a file name that is not UTF-8 must not crash the workbook, the list or the JSON
+    files = [{"path": display_name(str(f.path)), "agency": f.agency, "outcome": f.outcome, "reason": f.reason,
               "sha256": f.sha256, "size": f.size} for f in collection.files]
     out_dir = Path(output_root) / period.code
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -164,8 +166,8 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
             "configuration": file_record(config.path, root),
             "master": file_record(config.master_path, root),
             "editorial": file_record(editorial_in, root) if editorial_in else None,
-            "inputs": sorted(({**file_record(Path(f["path"]), root), "agency": f["agency"], "outcome": f["outcome"]}
-                              for f in files), key=lambda r: r["path"]),
+            "inputs": sorted(({**(r := file_record(f.path, root)), "path": display_name(r["path"]), "agency": f.agency,
+                               "outcome": f.outcome} for f in collection.files), key=lambda r: r["path"]),
             "outputs": {key: {**file_record(path, tmp_dir), "path": path.name} for key, path in outputs.items()},
             "counts": {"rows_read": collection.rows_read, "rows_accepted": collection.rows_accepted,
                        "rows_rejected": collection.rows_rejected, "problems": len(problems),

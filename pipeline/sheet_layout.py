@@ -2,7 +2,10 @@
 
 Sheet "Báo cáo": title rows, a header block for the reporting officer, then a table with one row
 per task. Sheet "Hướng dẫn": instructions. Sheet "_meta" (very hidden): key/value pairs that
-identify the file (agency, period, template version, task fingerprint) without trusting its name.
+identify the file (agency, period, template version, task fingerprint, plan) without trusting its name.
+
+Version 2 adds the addressee of a proposal (`Kiến nghị với`, and which ministry) and the plan's
+identity; version 1 files are still read (their proposals are addressed to the UBND tỉnh).
 """
 from __future__ import annotations
 
@@ -13,9 +16,9 @@ from typing import Iterable, Sequence
 
 from pipeline.model import Task
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 # Versions the reader still accepts; a returned file of any other version is refused.
-SUPPORTED_VERSIONS = frozenset({TEMPLATE_VERSION})
+SUPPORTED_VERSIONS = frozenset({"1", TEMPLATE_VERSION})
 
 SHEET_REPORT = "Báo cáo"
 SHEET_GUIDE = "Hướng dẫn"
@@ -28,11 +31,11 @@ STATUS_ONGOING = "Đang thực hiện"
 STATUS_NOT_STARTED = "Chưa thực hiện"
 STATUSES = (STATUS_DONE, STATUS_ONGOING, STATUS_NOT_STARTED)
 
-# Whom a proposal is addressed to (column "Kiến nghị với", template version 2).
+# Addressees of a proposal (column "Kiến nghị với"); the drafting code relies on these exact words.
 PROPOSAL_TO_PROVINCE = "UBND tỉnh"
 PROPOSAL_TO_PM = "Thủ tướng Chính phủ"
 PROPOSAL_TO_MINISTRY = "Bộ, ngành Trung ương"
-PROPOSAL_ADDRESSEES = (PROPOSAL_TO_PROVINCE, PROPOSAL_TO_PM, PROPOSAL_TO_MINISTRY)
+PROPOSAL_TARGETS = (PROPOSAL_TO_PROVINCE, PROPOSAL_TO_PM, PROPOSAL_TO_MINISTRY)
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("output_doc", "Số, ký hiệu văn bản / sản phẩm", 30, False),
     Column("difficulties", "Khó khăn, vướng mắc", 30, False),
     Column("proposals", "Đề xuất, kiến nghị", 30, False),
+    Column("proposal_to", "Kiến nghị với", 16, False),
+    Column("proposal_ministry", "Bộ, ngành (nếu kiến nghị Trung ương)", 22, False),
 )
+# Version 1 forms end with the proposals column.
+COLUMNS_V1 = COLUMNS[:11]
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 LOCKED_KEYS = tuple(c.key for c in COLUMNS if c.locked)
 INPUT_KEYS = tuple(c.key for c in COLUMNS if not c.locked)
@@ -98,7 +105,25 @@ META_VERSION = "template_version"
 META_GENERATED = "generated_at"
 META_FINGERPRINT = "task_fingerprint"
 META_TASK_COUNT = "task_count"
-META_KEYS = (META_AGENCY, META_PERIOD, META_VERSION, META_GENERATED, META_FINGERPRINT, META_TASK_COUNT)
+META_PLAN_NUMBER = "plan_number"            # version 2
+META_PLAN_FINGERPRINT = "plan_fingerprint"  # version 2
+META_KEYS = (META_AGENCY, META_PERIOD, META_VERSION, META_GENERATED, META_FINGERPRINT, META_TASK_COUNT,
+             META_PLAN_NUMBER, META_PLAN_FINGERPRINT)
+# Cells of the "_meta" sheet holding the addressee list the dropdown refers to (the third word has a
+# comma, so it cannot be written in an inline list).
+TARGETS_RANGE = "$D$1:$D$3"
+
+
+
+def columns_for(version: str) -> tuple[Column, ...]:
+    """The table columns of a form of this template version (unknown versions: the current layout)."""
+    return COLUMNS_V1 if version == "1" else COLUMNS
+
+
+def plan_fingerprint(plan_number: str, task_ids: Iterable[str]) -> str:
+    """Identity of a plan: its number and the ids of all its tasks (contents may be corrected later)."""
+    return fingerprint_rows([[plan_number], list(task_ids)])
+
 
 def normalise_locked(value) -> str:
     """Canonical text of a locked cell: NFC, whitespace collapsed (line breaks count as spaces)."""

@@ -420,6 +420,8 @@ _PUNCT = str.maketrans({
     "\u2015": "-", "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201a": "'",
     "\u201b": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
     "\u00ab": '"', "\u00bb": '"', "\u2026": "...",
+    # look-alikes of Đ/đ typed from other keyboards or fonts: Icelandic eth, African D
+    "\u00d0": "Đ", "\u00f0": "đ", "\u0189": "Đ", "\u0256": "đ",
 })
 # Old and new tone placement ("hoà"/"hòa", "uỷ"/"ủy") mean the same word.
 _OLD_NEW_TONE = re.compile(r"([òóỏõọ])([ae])\b|([ùúủũụ])(y)\b")
@@ -433,8 +435,8 @@ def _tone_on_second(m: re.Match) -> str:
 
 def fold(s: str) -> str:
     """Loose comparison key: "đã  Hoàn Thành " and "Đã hoàn thành" give the same key.
-    Keeps diacritics (they carry meaning); unifies case, spaces, dashes, quotes and
-    old/new tone placement."""
+    Keeps diacritics (they carry meaning); unifies case, spaces, dashes, quotes, look-alikes
+    of Đ ("Ð" U+00D0) and old/new tone placement."""
     s = nfc(s).translate(_ZERO_WIDTH).translate(_PUNCT)
     s = nfc(s.casefold())
     s = " ".join(s.split())

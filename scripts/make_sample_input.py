@@ -11,6 +11,10 @@ What it contains (quý III năm 2022):
   progress "80%", a date typed as text "30/9/2022", a done task without completion date, and one
   results cell typed in TCVN3.
 - Some tasks done on time, some late (III.1, II.7), some in progress with difficulties and proposals.
+- Proposals of each addressee ("Kiến nghị với"): to the Thủ tướng Chính phủ (SKHDT II.8, SCT III.12),
+  to the Bộ Giao thông vận tải (SGTVT III.6), to the Bộ Kế hoạch và Đầu tư (SKHDT II.1), and to the
+  UBND tỉnh (SKHDT II.4, STTTT II.9, SNGV III.4.1, SNNPTNT III.10).
+All forms are template version 2 (version 1 forms are exercised by the tests only).
 """
 from __future__ import annotations
 
@@ -34,6 +38,7 @@ from pipeline.vntext import unicode_to_legacy  # noqa: E402
 SAMPLE_NOTE = "DỮ LIỆU MẪU – không phải báo cáo thật"
 DONE, ONGOING, NOT_STARTED = L.STATUS_DONE, L.STATUS_ONGOING, L.STATUS_NOT_STARTED
 SILENT = ("VPTU", "SYT", "CA")
+PROVINCE, PM, MINISTRY = L.PROPOSAL_TO_PROVINCE, L.PROPOSAL_TO_PM, L.PROPOSAL_TO_MINISTRY
 
 
 def done(on, results, doc, **kw):
@@ -65,17 +70,24 @@ REPORTS = {
                            "đầu tư còn 15 ngày làm việc.",
                        difficulties="Một số dự án chậm giải phóng mặt bằng."),
         "II.1": ongoing(60, "Phối hợp Bộ Kế hoạch và Đầu tư xây dựng kế hoạch thực hiện Quy hoạch vùng Đồng bằng "
-                            "sông Cửu Long; rà soát các quy hoạch ngành có liên quan."),
+                            "sông Cửu Long; rà soát các quy hoạch ngành có liên quan.",
+                        proposals="Đề nghị Bộ Kế hoạch và Đầu tư sớm ban hành hướng dẫn lồng ghép Quy hoạch vùng Đồng "
+                                  "bằng sông Cửu Long vào Quy hoạch tỉnh.",
+                        proposal_to=MINISTRY, proposal_ministry="Bộ Kế hoạch và Đầu tư"),
         "II.4": ongoing(85, "Hồ sơ Quy hoạch tỉnh đã trình Hội đồng thẩm định; đang tiếp thu ý kiến các bộ, ngành.",
                         output_doc="Tờ trình số 245/TTr-SKHĐT ngày 29/8/2022",
                         difficulties="Ý kiến của một số bộ, ngành gửi chậm so với kế hoạch.",
-                        proposals="Đề nghị UBND tỉnh có văn bản đôn đốc các bộ, ngành sớm góp ý."),
+                        proposals="Đề nghị UBND tỉnh có văn bản đôn đốc các bộ, ngành sớm góp ý.",
+                        proposal_to=PROVINCE),
         "II.5": ongoing(40, "Đã xây dựng đề cương nghiên cứu tiềm năng, lợi thế không gian biển."),
         "II.7": done(date(2022, 7, 28),
                      "Đã hoàn chỉnh dự thảo Đề án, tham mưu UBND tỉnh gửi Bộ Kế hoạch và Đầu tư.",
                      "Công văn số 1234/SKHĐT-TH ngày 28/7/2022"),
         "II.8": {"status": NOT_STARTED, "progress": 0, "results": "Chờ kết quả Quy hoạch tỉnh để làm căn cứ.",
-                 "proposals": "Đề nghị lùi thời hạn sang quý I/2023."},
+                 "proposals": "Đề nghị Thủ tướng Chính phủ cho phép lùi thời hạn hoàn thành nhiệm vụ nghiên cứu, "
+                              "đề xuất cơ chế, chính sách đầu tư phát triển các cụm đảo Nam Du, Bà Lụa, Tiên Hải "
+                              "sang quý I/2023, sau khi Quy hoạch tỉnh được phê duyệt.",
+                 "proposal_to": PM},
         "II.10": ongoing(50, "Đang xây dựng dự thảo kế hoạch phát triển nguồn nhân lực giai đoạn 2022 - 2025."),
         "III.9": done(date(2022, 6, 24),
                       "Đã thống nhất nguồn vốn, tham mưu UBND tỉnh trình cấp thẩm quyền bố trí vốn thực hiện.",
@@ -95,7 +107,9 @@ REPORTS = {
                   "results": "Đã gửi văn bản tham mưu UBND tỉnh phối hợp xây dựng Đề án.",
                   "output_doc": "Công văn số 2390/SNNPTNT-TS"},
         "III.10": ongoing(30, unicode_to_legacy("Đang làm việc với các nhà đầu tư về phương án xã hội hóa.", "tcvn3"),
-                          difficulties="Khó huy động vốn xã hội hóa."),
+                          difficulties="Khó huy động vốn xã hội hóa.",
+                          proposals="Đề nghị UBND tỉnh ban hành cơ chế ưu đãi nhà đầu tư xã hội hóa.",
+                          proposal_to=PROVINCE),
         "III.11": ongoing(55, "Đã tổng hợp nhu cầu vốn kết dư, chuẩn bị hồ sơ đầu tư cống Xẻo Nhàu."),
     }),
     "SNV": ("Võ Văn E (dữ liệu mẫu)", "Chuyên viên", "0297 3862 105", date(2022, 9, 13), {
@@ -107,7 +121,8 @@ REPORTS = {
         "I.8": ongoing(65, "Tỷ lệ hồ sơ trực tuyến toàn trình đạt 42%; tích hợp 312 thủ tục lên Cổng Dịch vụ công "
                            "quốc gia."),
         "II.9": ongoing(60, "Triển khai nền tảng chia sẻ, tích hợp dữ liệu cấp tỉnh; đào tạo kỹ năng số cho cán bộ.",
-                        proposals="Đề nghị bổ sung kinh phí chuyển đổi số năm 2023."),
+                        proposals="Đề nghị UBND tỉnh bổ sung kinh phí chuyển đổi số năm 2023.",
+                        proposal_to=PROVINCE),
     }),
     "SKHCN": ("Huỳnh Văn H (dữ liệu mẫu)", "Chuyên viên", "0297 3862 107", date(2022, 9, 7), {
         "II.3": ongoing(45, "Hỗ trợ 06 sản phẩm đăng ký nhãn hiệu chứng nhận; tổ chức hội thảo phát triển thương hiệu "
@@ -124,7 +139,9 @@ REPORTS = {
     }),
     "SNGV": ("Lý Thị M (dữ liệu mẫu)", "Chuyên viên", "0297 3862 110", date(2022, 9, 12), {
         "III.4.1": ongoing(50, "Đã trao đổi với tỉnh Kampot về thứ tự ưu tiên mở cửa khẩu; đang xin ý kiến Bộ Ngoại "
-                               "giao."),
+                               "giao.",
+                           proposals="Đề nghị UBND tỉnh chủ trì buổi làm việc với tỉnh Kampot trong quý IV/2022.",
+                           proposal_to=PROVINCE),
         "III.4.2": ongoing(40, "Phối hợp Bộ Ngoại giao chuẩn bị nội dung trao đổi với phía Campuchia."),
     }),
     "SGTVT": ("Trương Văn N (dữ liệu mẫu)", "Phó Chánh Văn phòng", "0297 3862 111", date(2022, 9, 14), {
@@ -133,12 +150,16 @@ REPORTS = {
         "III.5.2": ongoing(60, "Đang thi công cải tạo mặt đường đoạn qua thành phố Hà Tiên."),
         "III.6": ongoing(20, "Lập báo cáo đề xuất chủ trương đầu tư cầu Đông Hồ.",
                          difficulties="Chưa bố trí được 50% vốn Trung ương.",
-                         proposals="Đề nghị UBND tỉnh làm việc với Bộ Giao thông vận tải về nguồn vốn."),
+                         proposals="Đề nghị Bộ Giao thông vận tải xem xét bố trí vốn Trung ương cho dự án đầu tư "
+                                   "cầu Đông Hồ trong kế hoạch đầu tư công năm 2023.",
+                         proposal_to=MINISTRY, proposal_ministry="Bộ Giao thông vận tải"),
         "III.7": ongoing(35, "Đã có văn bản thống nhất phương án đầu tư với Bộ Giao thông vận tải."),
         "III.8": {"status": NOT_STARTED, "progress": 0, "results": "Đang tìm nhà tài trợ lập quy hoạch."},
     }),
     "SCT": ("Phan Thị P (dữ liệu mẫu)", "Chuyên viên", "0297 3862 112", date(2022, 9, 13), {
-        "III.12": ongoing(25, "Chuẩn bị hồ sơ, thủ tục; chờ Thủ tướng Chính phủ phê duyệt dự án."),
+        "III.12": ongoing(25, "Chuẩn bị hồ sơ, thủ tục; chờ Thủ tướng Chính phủ phê duyệt dự án.",
+                          proposals="Đề nghị Thủ tướng Chính phủ sớm xem xét, phê duyệt dự án để tỉnh triển khai.",
+                          proposal_to=PM),
         "III.13": ongoing(40, "Làm việc với EVN SPC về phương án tiếp nhận lưới điện xã đảo."),
     }),
 }

@@ -23,6 +23,7 @@ from pipeline.vntext import unicode_to_legacy
 PERIOD = parse_period("2022-Q3")
 GENERATED = datetime(2022, 9, 1, 8, 0, 0)
 PLAN_REF = "Kế hoạch số 7/KH-UBND ngày 05/5/2022 của Ủy ban nhân dân tỉnh Thử Nghiệm"
+PLAN_NUMBER = "7/KH-UBND"
 HOSTILE_CONTENT = '=HYPERLINK("http://example.invalid","bấm vào đây")'
 
 _AGENCIES = [
@@ -57,8 +58,10 @@ def small_master() -> Master:
     return Master(tasks=tasks, agencies=agencies, source="tests")
 
 
-def templates(folder: Path, master: Master | None = None, period=PERIOD) -> dict[str, Path]:
-    paths = write_agency_workbooks(master or small_master(), period, folder, GENERATED, plan_ref=PLAN_REF)
+def templates(folder: Path, master: Master | None = None, period=PERIOD, plan_number=PLAN_NUMBER,
+              generated=GENERATED) -> dict[str, Path]:
+    paths = write_agency_workbooks(master or small_master(), period, folder, generated, plan_ref=PLAN_REF,
+                                   plan_number=plan_number)
     return {p.name.split("_")[1]: p for p in paths}
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from messy import GENERATED, HOSTILE_CONTENT, PERIOD, PLAN_REF, small_master, templates, zip_member_text
+from messy import (GENERATED, HOSTILE_CONTENT, PERIOD, PLAN_NUMBER, PLAN_REF, small_master, templates,
+                   zip_member_text)
 from pipeline import sheet_layout as L
 from pipeline.agency_workbook import write_agency_workbooks
 from pipeline.config import load_config
@@ -54,7 +55,7 @@ def test_header_row_title_and_officer_block(skhdt):
     assert [ws.cell(L.HEADER_ROW, i + 1).value for i in range(len(L.COLUMNS))] == [
         "Mã nhiệm vụ", "Nội dung nhiệm vụ", "Thời hạn", "Sản phẩm dự kiến", "Tình trạng", "Ngày hoàn thành",
         "Tiến độ (%)", "Kết quả thực hiện", "Số, ký hiệu văn bản / sản phẩm", "Khó khăn, vướng mắc",
-        "Đề xuất, kiến nghị"]
+        "Đề xuất, kiến nghị", "Kiến nghị với", "Bộ, ngành (nếu kiến nghị Trung ương)"]
     assert ws["A1"].value == "PHIẾU BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ"
     assert PLAN_REF in ws["A2"].value and "quý III năm 2022" in ws["A2"].value and "14/9/2022" in ws["A2"].value
     assert ws["A3"].value == "Cơ quan báo cáo: Sở Kế hoạch và Đầu tư"
@@ -99,7 +100,16 @@ def test_data_validations_lists_bounds_and_vietnamese_messages(skhdt):
     assert "từ 0 đến 100" in progress.error
     report_date = _validation(ws, L.HEADER_BY_KEY["report_date"].value_cell)
     assert report_date.type == "date"
-    for dv in (status, done_on, progress, report_date):
+    # "Bộ, ngành Trung ương" holds a comma, so the list comes from cells of the hidden sheet.
+    to = _validation(ws, f"L{first}")
+    assert to.type == "list" and f"L{last}" in to.sqref and to.formula1 == "_meta!$D$1:$D$3"
+    assert [skhdt[L.SHEET_META][f"D{i}"].value for i in (1, 2, 3)] == [
+        "UBND tỉnh", "Thủ tướng Chính phủ", "Bộ, ngành Trung ương"]
+    assert to.showErrorMessage and to.errorStyle == "stop" and "Bộ, ngành Trung ương" in to.error
+    assert not [dv for dv in ws.data_validations.dataValidation if f"M{first}" in dv.sqref]   # free text
+    for c in ("L", "M"):
+        assert ws[f"{c}{first}"].protection.locked is False and ws[f"{c}{first}"].fill.fgColor.rgb == "00FFF9E5"
+    for dv in (status, done_on, progress, report_date, to):
         assert len(dv.promptTitle) <= 32 and len(dv.errorTitle) <= 32 and len(dv.prompt) <= 255
     assert ws[f"F{first}"].number_format == "dd/mm/yyyy"
 
@@ -109,10 +119,21 @@ def test_meta_sheet_is_very_hidden_and_identifies_the_file(out, skhdt):
     assert ws.sheet_state == "veryHidden"
     meta = {r[0].value: r[1].value for r in ws.iter_rows(max_col=2)}
     master = small_master()
+    # The fingerprints as the rule defines them: SHA-256 over the cells, 0x1F after each cell, 0x1E after
+    # each row (task rows: id, content, deadline as written, product; the plan: its number, then all task ids).
+    def sha(rows):
+        return hashlib.sha256(b"".join(b"".join(c.encode() + b"\x1f" for c in r) + b"\x1e" for r in rows)).hexdigest()
+    skhdt_rows = [("I.1", "Cải thiện môi trường đầu tư kinh doanh", "Thường xuyên", ""),
+                  ("I.2", "Củng cố quốc phòng, an ninh, giữ vững trật tự, an toàn xã hội", "Thường xuyên", ""),
+                  ("II.1", "Khẩn trương hoàn thành lập Quy hoạch tỉnh thời kỳ 2021 - 2030", "Tháng 9/2022",
+                   "Trình duyệt Hồ sơ quy hoạch tỉnh"),
+                  ("II.2", HOSTILE_CONTENT, "Quý II/2022", "=1+1")]
+    plan_ids = ["I.1", "I.2", "II.1", "II.2", "III.1", "III.2", "III.3", "III.4", "III.5"]
     assert meta == {
-        "agency_code": "SKHDT", "period_code": "2022-Q3", "template_version": L.TEMPLATE_VERSION,
+        "agency_code": "SKHDT", "period_code": "2022-Q3", "template_version": "2",
         "generated_at": "2022-09-01T08:00:00", "task_count": "4",
-        "task_fingerprint": L.task_fingerprint(master.tasks_of("SKHDT")),
+        "task_fingerprint": sha(skhdt_rows),
+        "plan_number": PLAN_NUMBER, "plan_fingerprint": sha([[PLAN_NUMBER], plan_ids]),
     }
     assert meta["task_fingerprint"] != L.task_fingerprint(master.tasks_of("SNN"))
     assert [s.sheet_state for s in skhdt.worksheets[:2]] == ["visible", "visible"]
@@ -162,6 +183,10 @@ def test_instructions_sheet_in_vietnamese_with_an_example_row(skhdt):
     example = {c.key: ws[f"{c.letter}{header + 1}"].value for c in L.COLUMNS}
     assert example["status"] == L.STATUS_DONE and example["progress"] == 100
     assert example["completed_on"].date() <= PERIOD.end and example["results"]
+    assert example["proposals"] and example["proposal_to"] == "Bộ, ngành Trung ương"
+    assert example["proposal_ministry"] == "Bộ Kế hoạch và Đầu tư"
+    for word in ("Kiến nghị với", "UBND tỉnh", "Thủ tướng Chính phủ", "Bộ, ngành Trung ương"):
+        assert word in text
 
 
 def test_same_inputs_give_the_same_bytes(tmp_path):

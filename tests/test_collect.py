@@ -330,6 +330,18 @@ def test_committed_sample_input(tmp_path):
     messages = " | ".join(p.message for p in result.problems)
     for words in ("được hiểu là «Đã hoàn thành»", "dạng chữ «30/9/2022»", "chưa ghi ngày hoàn thành", "TCVN3"):
         assert words in messages
+    # Proposals of each addressee (issue 7 §2), as the sample script writes them.
+    to = result.rows.set_index(["agency", "task_id"])
+    assert to.loc[("SKHDT", "II.8"), "proposal_to"] == "Thủ tướng Chính phủ"
+    assert to.loc[("SKHDT", "II.8"), "proposals"].startswith("Đề nghị Thủ tướng Chính phủ cho phép lùi thời hạn")
+    assert to.loc[("SCT", "III.12"), "proposal_to"] == "Thủ tướng Chính phủ"
+    assert tuple(to.loc[("SGTVT", "III.6"), ["proposal_to", "proposal_ministry"]]) == (
+        "Bộ, ngành Trung ương", "Bộ Giao thông vận tải")
+    assert tuple(to.loc[("SKHDT", "II.1"), ["proposal_to", "proposal_ministry"]]) == (
+        "Bộ, ngành Trung ương", "Bộ Kế hoạch và Đầu tư")
+    assert to.loc[("SKHDT", "II.4"), "proposal_to"] == "UBND tỉnh"
+    assert (result.rows["proposal_to"] == "UBND tỉnh").sum() >= 3
+    assert set(result.rows.loc[result.rows["proposals"] == "", "proposal_to"]) == {""}
     officers = {f.officer for f in result.files if f.outcome != "rejected"}
     assert all("(dữ liệu mẫu)" in o for o in officers)
 

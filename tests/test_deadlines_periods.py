@@ -21,6 +21,20 @@ from pipeline.periods import parse_period
     ("Giai đoạn 2021 – 2030", date(2030, 12, 31), "stage"),
     ("Năm 2022 - 2023", date(2023, 12, 31), "years"),
     ("  Quý  II/2022 ", date(2022, 6, 30), "quarter"),
+    # Written from the calendar, not from the code: the last day of the quarter or month.
+    ("Quý I/2023", date(2023, 3, 31), "quarter"),
+    ("quý 4/2022", date(2022, 12, 31), "quarter"),
+    ("Quý 2/2022", date(2022, 6, 30), "quarter"),
+    ("Quý III.2022", date(2022, 9, 30), "quarter"),
+    ("Quý IV-2022", date(2022, 12, 31), "quarter"),
+    ("Quý I/năm 2023", date(2023, 3, 31), "quarter"),
+    ("Tháng 1/2023", date(2023, 1, 31), "month"),
+    ("Tháng 10/2022", date(2022, 10, 31), "month"),
+    ("Tháng 11/2022", date(2022, 11, 30), "month"),
+    ("Tháng 12/2022", date(2022, 12, 31), "month"),
+    ("Tháng 6.2022", date(2022, 6, 30), "month"),
+    ("Tháng 3-2023", date(2023, 3, 31), "month"),
+    ("Tháng 2/2023", date(2023, 2, 28), "month"),
 ])
 def test_fixed_deadlines(text, due, kind):
     d = parse_deadline(text)
@@ -60,6 +74,22 @@ def test_all_deadlines_of_the_plan_parse(master):
 def test_periods_follow_decree_09_windows(code, label, start, end):
     p = parse_period(code)
     assert (p.code, p.label, p.start, p.end) == (code, label, start, end)
+
+
+@pytest.mark.parametrize("code, last_month, end", [
+    # FORMAT.md §5: the report goes out in the period's last month; data end on the 14th of it.
+    ("2022-Q1", 3, date(2022, 3, 14)), ("2022-Q2", 6, date(2022, 6, 14)), ("2022-Q3", 9, date(2022, 9, 14)),
+    ("2022-Q4", 12, date(2022, 12, 14)), ("2022-H1", 6, date(2022, 6, 14)), ("2022-9M", 9, date(2022, 9, 14)),
+    ("2022", 12, date(2022, 12, 14)), ("2023-Q1", 3, date(2023, 3, 14)),
+])
+def test_last_month_and_cut_off_of_every_kind_of_period(code, last_month, end):
+    p = parse_period(code)
+    assert (p.last_month, p.end) == (last_month, end)
+
+
+def test_a_first_quarter_window_starts_in_the_previous_year():
+    p = parse_period("2023-Q1")
+    assert (p.start, p.end, p.window_text) == (date(2022, 12, 15), date(2023, 3, 14), "từ 15/12/2022 đến 14/3/2023")
 
 
 def test_short_period_codes_take_the_configured_year():

@@ -85,3 +85,52 @@ def test_status_labels_are_the_government_office_words():
         DONE_UNDATED: "Đã hoàn thành, chưa xác định đúng hạn",
         OPEN_IN_TIME: "Chưa hoàn thành, trong hạn", OPEN_OVERDUE: "Chưa hoàn thành, quá hạn",
         ONGOING: "Thực hiện thường xuyên", NOT_REPORTED: "Chưa báo cáo"}
+
+
+@pytest.mark.parametrize("due, expected", [
+    (date(2022, 6, 30), OPEN_OVERDUE),     # deadline passed at the cut-off
+    (date(2022, 12, 31), OPEN_IN_TIME),    # deadline still ahead
+])
+def test_multi_lead_task_with_one_lead_done_and_the_other_in_progress_is_not_done(due, expected):
+    # README: a task with several leads is done only when every lead reports it done.
+    reports = [rep(DONE, date(2022, 6, 1)), rep(DOING)]
+    assert classify(due, Q3.end, reports) == expected
+    assert classify(due, Q3.end, list(reversed(reports))) == expected
+
+
+def test_multi_lead_task_done_by_every_lead_takes_the_latest_date():
+    reports = [rep(DONE, date(2022, 6, 1)), rep(DONE, date(2022, 6, 30)), rep(DONE, date(2022, 6, 15))]
+    assert classify(date(2022, 6, 30), Q3.end, reports) == DONE_ON_TIME
+    reports[1] = rep(DONE, date(2022, 7, 1))
+    assert classify(date(2022, 6, 30), Q3.end, reports) == DONE_LATE
+
+
+@pytest.fixture(scope="module")
+def sample_merged(master):
+    from pipeline.collect import collect
+    from tests.conftest import ROOT
+    col = collect(ROOT / "input" / "2022-Q3", master, Q3, today=date(2022, 9, 20))
+    return merge(master, Q3, col.rows, col.reported_agencies)
+
+
+@pytest.mark.parametrize("task_id, label", [
+    # Written by hand from the sample (scripts/make_sample_input.py), the plan's deadlines and the rules
+    # (cut-off 14/9/2022; done on the deadline day is on time; done without a date: timeliness unknown).
+    ("III.5.1", "Đã hoàn thành đúng hạn"),       # done 30/6/2022, Quý II/2022 (30/6): on the day
+    ("III.14", "Đã hoàn thành đúng hạn"),        # done 25/4/2022, Tháng 4/2022
+    ("III.9", "Đã hoàn thành đúng hạn"),         # done 24/6/2022, Quý II/2022
+    ("II.7", "Đã hoàn thành quá hạn"),           # done 28/7/2022, Tháng 6/2022
+    ("III.1", "Đã hoàn thành quá hạn"),          # done 15/7/2022, Quý II/2022
+    ("III.5.2", "Chưa hoàn thành, quá hạn"),     # in progress, Quý II/2022 passed
+    ("II.4", "Chưa hoàn thành, trong hạn"),      # in progress, Tháng 9/2022 ends after 14/9
+    ("III.4.1", "Chưa hoàn thành, trong hạn"),   # in progress, Quý III/2022 ends 30/9
+    ("II.8", "Chưa hoàn thành, trong hạn"),      # not started, Quý IV/2022
+    ("III.6", "Chưa hoàn thành, trong hạn"),     # in progress, Giai đoạn 2021-2025
+    ("III.2", "Đã hoàn thành, chưa xác định đúng hạn"),   # "Đã Hoàn Thành " with no date, Quý II/2022
+    ("I.2", "Thực hiện thường xuyên"),           # Thường xuyên; two of three leads reported
+    ("II.9", "Thực hiện thường xuyên"),          # Theo kế hoạch
+    ("I.1", "Chưa báo cáo"),                     # VPTU sent nothing
+    ("I.4", "Chưa báo cáo"),                     # SYT sent nothing
+])
+def test_sample_task_status_labels(sample_merged, task_id, label):
+    assert sample_merged.statuses[task_id].label == label

@@ -187,6 +187,11 @@ def test_consolidated_workbook_content(draft):
                         "Chưa hoàn thành, trong hạn", "Chưa hoàn thành, quá hạn", "Thực hiện thường xuyên",
                         "Chưa báo cáo"}
     assert "Chưa báo cáo" in statuses
+    # Pinned from the sample and the rules (cut-off 14/9/2022), not from the code; see test_merge.py.
+    by_id = {r[0]: r[5] for r in rows}
+    assert [by_id[t] for t in ("III.5.1", "II.7", "III.5.2", "II.4", "I.2", "I.1")] == [
+        "Đã hoàn thành đúng hạn", "Đã hoàn thành quá hạn", "Chưa hoàn thành, quá hạn", "Chưa hoàn thành, trong hạn",
+        "Thực hiện thường xuyên", "Chưa báo cáo"]
     fills = {ws.cell(row=r, column=6).fill.fgColor.rgb for r in range(4, 39)}
     assert len(fills) >= 3, "statuses are coloured"
     assert all(c.font.name == "Times New Roman" for row in ws.iter_rows(min_row=3, max_row=6) for c in row)
