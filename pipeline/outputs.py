@@ -192,7 +192,7 @@ def tool_written(folder: Path, draft_only: bool) -> dict[str, str]:
     return ours
 
 
-def _is_ours(path: Path, ours: dict[str, str]) -> bool:
+def is_tool_file(path: Path, ours: dict[str, str]) -> bool:
     if path.name not in ours or path.is_symlink() or not path.is_file():
         return False
     return ours[path.name] == "" or sha256_of(path) == ours[path.name]
@@ -230,14 +230,14 @@ def commit(stage: Path, target: Path, names: list[str], draft_only: bool) -> Com
         order = [n for n in names if n != MANIFEST] + [n for n in names if n == MANIFEST]
         for name in order:
             dest = target / name
-            if (dest.exists() or dest.is_symlink()) and not _is_ours(dest, ours):
+            if (dest.exists() or dest.is_symlink()) and not is_tool_file(dest, ours):
                 aside = _free_name(dest)
                 dest.rename(aside)
                 result.kept_aside.append((name, aside.name))
             os.replace(stage / name, dest)
         for name in sorted(set(ours) - set(names)):  # outputs an earlier run wrote and this one does not
             old = target / name
-            if _is_ours(old, ours):
+            if is_tool_file(old, ours):
                 old.unlink()
                 result.removed_stale.append(name)
     return result
