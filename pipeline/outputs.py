@@ -90,7 +90,8 @@ def check_issue_free(target: Path, number: int, replace: bool) -> None:
 def period_lock(period_dir: Path, what: str):
     """Hold the period's lock for the block; a second run fails at once, saying who holds it."""
     path = Path(period_dir) / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    with environment_errors(period_dir):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -99,8 +100,9 @@ def period_lock(period_dir: Path, what: str):
                                 "kết thúc rồi chạy lại.") from None
         info = {"pid": os.getpid(), "user": _user(), "host": socket.gethostname(),
                 "started": datetime.now().replace(microsecond=0).isoformat()}
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, (json.dumps(info, ensure_ascii=False) + "\n").encode("utf-8"), 0)
+        with environment_errors(period_dir):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, (json.dumps(info, ensure_ascii=False) + "\n").encode("utf-8"), 0)
         yield path
     finally:
         os.close(fd)  # closing releases the lock; the file stays (removing it would race)

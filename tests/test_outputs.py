@@ -362,6 +362,9 @@ def test_a_read_only_folder_is_one_sentence_naming_it(project, read_only):
     assert _tree(read_only) == before
     r = _report(project, "--output", str(read_only / "moi"))
     assert r.returncode == 2 and r.stderr.startswith(f"Lỗi: Thư mục «{read_only}» nằm trên ổ đĩa chỉ cho đọc")
+    r = _cli("templates", "--period", "2022-Q3", "--output", str(read_only), cwd=project)
+    assert r.returncode == 2 and r.stderr.startswith(f"Lỗi: Thư mục «{read_only / '2022-Q3'}» nằm trên ổ đĩa chỉ")
+    assert "người bảo trì" not in r.stderr and _tree(read_only) == before
 
 
 # ---------------------------------------------------------------- 8. same bytes from any folder
