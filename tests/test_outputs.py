@@ -11,6 +11,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -435,3 +436,21 @@ def test_the_first_setup_installs_python3_venv_before_creating_the_venv_and_says
     venv = next(i for i, l in enumerate(lines) if " -m venv " in l)
     pip = next(i for i, l in enumerate(lines) if "pip install" in l)
     assert debs < say < venv < pip
+
+
+def test_a_folder_the_user_may_not_write_is_one_sentence_naming_it(tmp_path):
+    """Run as an ordinary account (nobody): as root, permissions would not stop anything."""
+    shared = Path(tempfile.mkdtemp(prefix="baocao-quyen-", dir="/tmp"))
+    try:
+        os.chmod(shared, 0o755)
+        shutil.copytree(ROOT / "input", shared / "du-an" / "input")
+        (shared / "cua-nguoi-khac").mkdir()  # root's folder, 0755: nobody may read it, not write in it
+        r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
+                            "-m", "pipeline", "report", "--period", "2022-Q3", "--output", str(shared / "cua-nguoi-khac")],
+                           cwd=shared / "du-an", capture_output=True, text=True, env={**os.environ, "HOME": "/tmp"})
+        assert r.returncode == 2, r.stderr
+        assert r.stderr == (f"Lỗi: Không đủ quyền đọc hoặc ghi «{shared / 'cua-nguoi-khac'}»; hãy xin cấp quyền cho "
+                            "tài khoản đang chạy hoặc chọn thư mục khác.\n")
+        assert list((shared / "cua-nguoi-khac").iterdir()) == []
+    finally:
+        shutil.rmtree(shared)
