@@ -32,8 +32,7 @@ def clean_output(root: Path) -> tuple[list[Path], list[Path]]:
                 removed.append(path)
         lock = period_dir / out.LOCK_NAME
         if lock.is_file() and not lock.is_symlink():
-            lock.unlink()
-            removed.append(lock)
+            lock.unlink()  # rebuilt by the next run; not counted as a draft file
         if not period_dir.is_symlink() and not any(period_dir.iterdir()):
             period_dir.rmdir()
     if not any(root.iterdir()):

@@ -263,7 +263,7 @@ def test_a_period_folder_that_is_a_symlink_is_written_through_on_every_run(proje
     (project / "output").mkdir()
     link = project / "output" / "2022-Q3"
     link.symlink_to(shared)
-    for _ in range(3):
+    for _ in range(2):  # the old swap failed from the second run on
         r = _report(project)
         assert r.returncode == 1, r.stderr
     assert link.is_symlink() and Path(os.readlink(link)) == shared
