@@ -17,6 +17,7 @@ import fcntl
 import getpass
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -142,9 +143,17 @@ def is_locked(period_dir: Path) -> bool:
 # ---------------------------------------------------------------- staging
 
 def remove_leftovers(period_dir: Path) -> list[Path]:
-    """Staging folders of earlier runs that were killed; call only while holding the period's lock."""
+    """Staging folders of earlier runs that were killed; call only while holding the period's lock.
+
+    Also the half-built folders older versions left beside the period folder (output/.2022-Q3.<8 random
+    characters>, tempfile.mkdtemp's pattern); never their parked `.2022-Q3.old`, which may hold more.
+    """
+    period_dir = Path(period_dir)
+    legacy = re.compile(re.escape(f".{period_dir.name}.") + r"[a-z0-9_]{8}")
+    found = list(period_dir.glob(STAGING_PREFIX + "*"))
+    found += [p for p in period_dir.parent.glob(f".{period_dir.name}.*") if legacy.fullmatch(p.name)]
     gone = []
-    for p in sorted(Path(period_dir).glob(STAGING_PREFIX + "*")):
+    for p in sorted(found):
         if p.is_dir() and not p.is_symlink():
             shutil.rmtree(p, ignore_errors=True)
             gone.append(p)

@@ -291,8 +291,14 @@ def test_a_killed_run_leaves_its_staging_folder_and_the_next_run_removes_it(proj
     run.wait()
     assert _staging(period_dir), "SIGKILL cannot be caught: the half-built folder stays until the next run"
     assert {n: _sha(period_dir / n) for n in DRAFT_NAMES} == before, "the previous report is intact"
+    older = project / "output" / ".2022-Q3.k3x_9q0z"  # what versions before the lock left on a kill
+    older.mkdir()
+    (older / "tong-hop.xlsx").write_bytes(b"half-built")
+    notes = project / "output" / ".2022-Q3.ghi-chu"
+    notes.mkdir()
     assert _report(project).returncode == 1
-    assert not _staging(period_dir)
+    assert not _staging(period_dir) and not older.exists()
+    assert notes.is_dir(), "only the exact leftover patterns are removed"
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
