@@ -108,6 +108,8 @@ def cmd_report(args) -> int:
     _out(f"Đã ghi vào {result.out_dir}/:")
     for key, path in result.outputs.items():
         _out(f"  {path.name}")
+    for notice in result.notices:
+        _out(f"  ({notice})")
     for name, aside in result.kept_aside:
         _out(f"  (tệp «{name}» có sẵn không phải do công cụ ghi hoặc đã bị sửa: giữ lại với tên «{aside}»)")
     if result.problems:

@@ -203,6 +203,30 @@ def tool_written(folder: Path, draft_only: bool) -> dict[str, str]:
     return ours
 
 
+def adopt_legacy_issue(period_dir: Path) -> Path | None:
+    """Versions before phat-hanh/ wrote an issued report into output/<period>/ itself: move its files
+    (those its manifest lists, unchanged) into phat-hanh/<số>/, where no draft replaces them.
+    Call while holding the period's lock. Returns the new folder, or None when there was nothing to move."""
+    period_dir = Path(period_dir)
+    try:
+        manifest = json.loads((period_dir / MANIFEST).read_text(encoding="utf-8"))
+        number = int(manifest["metadata"]["CodeNumber"])
+        listed = {rec["path"]: rec["sha256"] for rec in manifest["outputs"].values()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    target = issued_folder(period_dir, number)
+    if manifest.get("draft") is not False or number < 1 or target.exists() or target.is_symlink():
+        return None
+    ours = {n: sha for n, sha in listed.items() if "/" not in n}
+    with signals_deferred():
+        target.mkdir(parents=True)
+        for name in ours:
+            if is_tool_file(period_dir / name, ours):
+                (period_dir / name).rename(target / name)
+        (period_dir / MANIFEST).rename(target / MANIFEST)
+    return target
+
+
 def is_tool_file(path: Path, ours: dict[str, str]) -> bool:
     if path.name not in ours or path.is_symlink() or not path.is_file():
         return False

@@ -31,6 +31,7 @@ class ReportResult:
     files: list[dict] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
     kept_aside: list[tuple[str, str]] = field(default_factory=list)  # files in the way, renamed (name, new)
+    notices: list[str] = field(default_factory=list)  # what was moved for safety, for the user
 
     @property
     def clean(self) -> bool:
@@ -61,8 +62,13 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
     with out.environment_errors(period_dir):
         out.ensure_folder(period_dir)
     with out.period_lock(period_dir, f"Kỳ báo cáo {period.code}"):
+        notices = []
         with out.environment_errors(period_dir):
             out.remove_leftovers(period_dir)
+            adopted = out.adopt_legacy_issue(period_dir)
+        if adopted:
+            notices.append(f"Bản phát hành do phiên bản trước ghi ở «{out.shown(period_dir)}» đã được chuyển vào "
+                           f"«{out.shown(adopted)}», nơi không lần chạy nào thay thế nó.")
         if issue:
             out.check_issue_free(target, issue.number, replace_issued)
         collection = collect(folder, master, period, on_file=on_file)
@@ -84,7 +90,7 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
         out_dir=target, period=period, master=master, merged=merged, problems=problems,
         rows_read=collection.rows_read, rows_accepted=collection.rows_accepted,
         rows_rejected=collection.rows_rejected, files=files,
-        outputs={k: target / p.name for k, p in outputs.items()}, kept_aside=done.kept_aside,
+        outputs={k: target / p.name for k, p in outputs.items()}, kept_aside=done.kept_aside, notices=notices,
     )
 
 

@@ -182,8 +182,9 @@ def test_outputs_are_tracked_generically_from_the_manifest(project):
     assert extra.read_bytes() == b"the clerk's own file"
 
 
-def test_an_issued_report_left_at_the_top_by_an_older_version_is_not_replaced(project):
-    """Older versions wrote issued reports into output/<period>/ itself: a draft run keeps them."""
+def test_an_issued_report_left_at_the_top_by_an_older_version_moves_to_its_issued_folder(project):
+    """Older versions wrote issued reports into output/<period>/ itself: the next run moves them into
+    phat-hanh/<số>/ (only the files its manifest lists unchanged); an edited one stays, kept aside."""
     from pipeline.context import Issue
     from pipeline.report import build_report
     from datetime import date
@@ -193,11 +194,17 @@ def test_an_issued_report_left_at_the_top_by_an_older_version_is_not_replaced(pr
     top = project / "output" / "2022-Q3"
     for p in issued.out_dir.iterdir():
         p.rename(top / p.name)
-    old_docx = _sha(top / "bao-cao-2022-Q3.docx")
-    draft = build_report(config, "2022-Q3", project / "output", with_pdf=False)
-    assert _sha(top / "bao-cao-2022-Q3.giu-lai-1.docx") == old_docx
-    assert json.loads((top / "manifest.giu-lai-1.json").read_text(encoding="utf-8"))["draft"] is False
-    assert dict(draft.kept_aside)["bao-cao-2022-Q3.docx"] == "bao-cao-2022-Q3.giu-lai-1.docx"
+    issued.out_dir.rmdir()
+    (top / "phat-hanh").rmdir()
+    (top / "van-de.txt").write_text("đã sửa", encoding="utf-8")
+    expected = {p.name: _sha(p) for p in top.iterdir() if p.name not in (".baocao.lock", "van-de.txt")}
+    r = _report(project)
+    assert r.returncode == 1, r.stderr
+    assert ("(Bản phát hành do phiên bản trước ghi ở «output/2022-Q3» đã được chuyển vào "
+            "«output/2022-Q3/phat-hanh/45», nơi không lần chạy nào thay thế nó.)") in r.stdout
+    assert {p.name: _sha(p) for p in (top / "phat-hanh" / "45").iterdir()} == expected
+    assert (top / "van-de.giu-lai-1.txt").read_text(encoding="utf-8") == "đã sửa"
+    assert json.loads((top / "manifest.json").read_text(encoding="utf-8"))["draft"] is True
 
 
 # ---------------------------------------------------------------- 4. make clean
