@@ -67,13 +67,10 @@ def cmd_templates(args) -> int:
 
     config, master, period = load_inputs(args.config, args.period)
     period_dir = args.output / period.code
-    out.check_no_overlap(period_dir, [("thư mục cấu hình", config.input_dir),
-                                      ("thư mục bảng nhiệm vụ", config.master_path.parent)])
     out_dir = period_dir / "phieu"
     generated = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
-    with out.environment_errors(period_dir):
-        out.ensure_folder(period_dir)
-    with out.period_lock(period_dir, f"Kỳ báo cáo {period.code}"), out.environment_errors(period_dir):
+    protected = [("thư mục cấu hình", config.input_dir), ("thư mục bảng nhiệm vụ", config.master_path.parent)]
+    with out.period_run(period_dir, f"Kỳ báo cáo {period.code}", protected), out.environment_errors(period_dir):
         paths = write_agency_workbooks(master, period, out_dir, generated_at=generated, config=config)
     _out(f"Đã tạo {len(paths)} phiếu báo cáo {period.label} trong {out_dir}:")
     for p in paths:

@@ -182,6 +182,40 @@ def signals_deferred():
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+# ---------------------------------------------------------------- one run
+
+@dataclass
+class Run:
+    period_dir: Path
+    target: Path                      # the period folder (draft) or phat-hanh/<số>/ (issued)
+    notices: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def period_run(period_dir: Path, what: str, protected: list[tuple[str, Path]], issue_number: int | None = None,
+               replace_issued: bool = False):
+    """Everything before a run writes: refuse unsafe targets (before touching anything), create the
+    period folder, take its lock, remove leftovers of killed runs, move an old-style issued report."""
+    period_dir = Path(period_dir)
+    check_no_overlap(period_dir, protected)
+    target = issued_folder(period_dir, issue_number) if issue_number else period_dir
+    if issue_number:
+        check_issue_free(target, issue_number, replace_issued)
+    with environment_errors(period_dir):
+        ensure_folder(period_dir)
+    with period_lock(period_dir, what):
+        run = Run(period_dir, target)
+        with environment_errors(period_dir):
+            remove_leftovers(period_dir)
+            adopted = adopt_legacy_issue(period_dir)
+        if adopted:
+            run.notices.append(f"Bản phát hành do phiên bản trước ghi ở «{shown(period_dir)}» đã được chuyển vào "
+                               f"«{shown(adopted)}», nơi không lần chạy nào thay thế nó.")
+        if issue_number:  # again, under the lock: another run may have issued it meanwhile
+            check_issue_free(target, issue_number, replace_issued)
+        yield run
+
+
 # ---------------------------------------------------------------- commit
 
 def tool_written(folder: Path, draft_only: bool) -> dict[str, str]:

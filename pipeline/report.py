@@ -53,24 +53,10 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
 
     config, master, period = load_inputs(config_path, period_code)
     folder = Path(input_dir or config.input_dir / period.code)
-    period_dir = Path(output_root) / period.code
-    out.check_no_overlap(period_dir, [("thư mục phiếu của kỳ", folder), ("thư mục cấu hình", config.input_dir),
-                                      ("thư mục bảng nhiệm vụ", config.master_path.parent)])
-    target = out.issued_folder(period_dir, issue.number) if issue else period_dir
-    if issue:
-        out.check_issue_free(target, issue.number, replace_issued)
-    with out.environment_errors(period_dir):
-        out.ensure_folder(period_dir)
-    with out.period_lock(period_dir, f"Kỳ báo cáo {period.code}"):
-        notices = []
-        with out.environment_errors(period_dir):
-            out.remove_leftovers(period_dir)
-            adopted = out.adopt_legacy_issue(period_dir)
-        if adopted:
-            notices.append(f"Bản phát hành do phiên bản trước ghi ở «{out.shown(period_dir)}» đã được chuyển vào "
-                           f"«{out.shown(adopted)}», nơi không lần chạy nào thay thế nó.")
-        if issue:
-            out.check_issue_free(target, issue.number, replace_issued)
+    protected = [("thư mục phiếu của kỳ", folder), ("thư mục cấu hình", config.input_dir),
+                 ("thư mục bảng nhiệm vụ", config.master_path.parent)]
+    with out.period_run(Path(output_root) / period.code, f"Kỳ báo cáo {period.code}", protected,
+                        issue.number if issue else None, replace_issued) as run:
         collection = collect(folder, master, period, on_file=on_file)
         merged = merge(master, period, collection.rows, collection.reported_agencies)
         context = build_context(config, master, merged, issue)
@@ -82,15 +68,16 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
         project = config.path.parent.parent  # paths are recorded relative to it: same bytes in any clone
         files = [{"path": portable_path(f.path, project, folder), "agency": f.agency, "outcome": f.outcome,
                   "reason": f.reason, "sha256": f.sha256, "size": f.size} for f in collection.files]
-        with out.environment_errors(period_dir), out.staging(period_dir) as tmp_dir:
+        with out.environment_errors(run.period_dir), out.staging(run.period_dir) as tmp_dir:
             outputs = _write_outputs(tmp_dir, config, master, period, merged, context, problems, files, stamp,
                                      collection, issue, project, with_pdf)
-            done = out.commit(tmp_dir, target, [p.name for p in outputs.values()], draft_only=issue is None)
+            done = out.commit(tmp_dir, run.target, [p.name for p in outputs.values()], draft_only=issue is None)
+    target = run.target
     return ReportResult(
         out_dir=target, period=period, master=master, merged=merged, problems=problems,
         rows_read=collection.rows_read, rows_accepted=collection.rows_accepted,
         rows_rejected=collection.rows_rejected, files=files,
-        outputs={k: target / p.name for k, p in outputs.items()}, kept_aside=done.kept_aside, notices=notices,
+        outputs={k: target / p.name for k, p in outputs.items()}, kept_aside=done.kept_aside, notices=run.notices,
     )
 
 
