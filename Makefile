@@ -14,7 +14,14 @@ DEBS_TEST := libreoffice-writer-nogui poppler-utils qpdf default-jre-headless \
 
 .PHONY: setup setup-test report report-q3 templates check-template import-plan test bench clean
 
+# Needed before the venv exists (a plain Debian has no python3-venv, sometimes no python3 or git).
+DEBS_BOOTSTRAP := python3 python3-venv git
+
 $(STAMP): pyproject.toml requirements.lock
+	@scripts/ensure-debs.sh $(DEBS_BOOTSTRAP)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	  || { echo "Cần Python 3.11 trở lên ($(PYTHON) hiện là: $$($(PYTHON) --version 2>&1))." >&2; exit 2; }
+	@echo "Đang tạo môi trường Python $(VENV) và cài thư viện đã ghim phiên bản (lần đầu, khoảng 1 phút)…"
 	@$(PYTHON) -m venv $(VENV)
 	@$(VENV)/bin/pip install -qq --disable-pip-version-check -r requirements.lock
 	@$(VENV)/bin/pip install -qq --disable-pip-version-check --no-deps --no-build-isolation -e . 2>/dev/null \
@@ -49,6 +56,9 @@ test: setup-test
 bench: setup-test
 	@$(PY) -m pipeline.bench $(ARGS)
 
+# Only what the tool can rebuild: caches, build files, and in output/ the draft files listed by their
+# manifest (unchanged since written). Issued reports (phat-hanh/), phieu/ and foreign files stay.
 clean:
-	rm -rf output .pytest_cache build *.egg-info
-	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	@$(PYTHON) -m pipeline.clean output
+	rm -rf .pytest_cache build *.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

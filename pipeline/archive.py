@@ -11,6 +11,24 @@ from contextlib import contextmanager
 from pathlib import Path
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_UMASK: int | None = None
+
+
+def _umask() -> int:
+    global _UMASK
+    if _UMASK is None:  # reading the umask means setting it: once, then restore
+        _UMASK = os.umask(0o022)
+        os.umask(_UMASK)
+    return _UMASK
+
+
+def file_mode() -> int:
+    """Mode of a new output file: readable by others as the user's umask allows (0644 typically)."""
+    return 0o666 & ~_umask()
+
+
+def dir_mode() -> int:
+    return 0o777 & ~_umask()
 
 
 @contextmanager
@@ -23,7 +41,7 @@ def atomic_path(target: Path):
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        os.chmod(tmp_path, 0o644)
+        os.chmod(tmp_path, file_mode())  # mkstemp makes 0600
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
@@ -66,13 +84,27 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def file_record(path: Path, root: Path) -> dict:
+def portable_path(path: Path, root: Path, base: Path | None = None) -> str:
+    """Path as recorded in outputs: relative to the project root (the same bytes wherever the project
+    is cloned), else to base's parent (so "<base name>/<file>"), else the bare name; never absolute."""
+    path = Path(path).absolute()
+    for anchor in (root, Path(base).parent if base is not None else None):
+        if anchor is None:
+            continue
+        try:
+            return path.relative_to(Path(anchor).absolute()).as_posix()
+        except ValueError:
+            pass
+        try:
+            return path.resolve().relative_to(Path(anchor).resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+def file_record(path: Path, root: Path, base: Path | None = None) -> dict:
     path = Path(path)
-    try:
-        name = str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        name = str(path)
-    return {"path": name, "sha256": sha256_of(path), "size": path.stat().st_size}
+    return {"path": portable_path(path, root, base), "sha256": sha256_of(path), "size": path.stat().st_size}
 
 
 def write_manifest(target: Path, data: dict) -> Path:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
 import traceback
 from datetime import date
@@ -84,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="thư mục ghi kết quả (mặc định output)")
     s.add_argument("--so", type=_positive_int, help="số văn bản do văn thư cấp (bản phát hành)")
     s.add_argument("--ngay", type=_iso_date, help="ngày ban hành, dạng 2022-09-20 (bản phát hành)")
+    s.add_argument("--ghi-de-ban-phat-hanh", action="store_true", dest="replace_issued",
+                   help="lập lại bản phát hành có số đã lập trước đó (ghi đè output/<kỳ>/phat-hanh/<số>/)")
 
     s = sub.add_parser("check-template", help="kiểm tra sổ câu chữ và mẫu Word: câu, chỗ trống, biến, thẻ đặt sai chỗ")
     s.add_argument("--template", type=Path, help="tệp mẫu .docx (mặc định templates/docx/bao-cao.docx)")
@@ -97,20 +100,46 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+class Stopped(BaseException):
+    """SIGTERM/SIGHUP turned into an exception, so every `finally` (temp folders, lock) runs."""
+
+
+def _stop(signum, frame):
+    raise Stopped(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         from pipeline import commands
         return getattr(commands, "cmd_" + args.command.replace("-", "_"))(args)
     except PipelineError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+    except (KeyboardInterrupt, Stopped) as exc:
+        why = f" (tín hiệu {exc})" if isinstance(exc, Stopped) else ""
+        print(f"Đã dừng theo yêu cầu{why}; không tệp kết quả dở dang nào được để lại.", file=sys.stderr)
         return EXIT_FAILED
-    except Exception as exc:  # the user never sees a traceback unless asked
+    except OSError as exc:
+        from pipeline.outputs import oserror_sentence
+        sentence = oserror_sentence(exc)
+        if sentence is None:
+            return _unexpected(exc, args.debug)
         if args.debug:
             traceback.print_exc()
-        print(f"Lỗi ngoài dự kiến ({type(exc).__name__}: {exc}). Chạy lại với --debug để xem chi tiết "
-              "và gửi cho người bảo trì.", file=sys.stderr)
+        print(f"Lỗi: {sentence}", file=sys.stderr)
         return EXIT_FAILED
+    except Exception as exc:  # the user never sees a traceback unless asked
+        return _unexpected(exc, args.debug)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _unexpected(exc: BaseException, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    print(f"Lỗi ngoài dự kiến ({type(exc).__name__}: {exc}). Chạy lại với --debug để xem chi tiết "
+          "và gửi cho người bảo trì.", file=sys.stderr)
+    return EXIT_FAILED

@@ -64,11 +64,16 @@ def cmd_templates(args) -> int:
     from pipeline.agency_workbook import write_agency_workbooks
     from pipeline.report import load_inputs
 
+    from pipeline import outputs as out
+
     config, plan, period = load_inputs(args.config, args.period)
     master = plan.as_of(period.end)   # agencies are asked about the tasks in force
-    out_dir = args.output / period.code / "phieu"
+    period_dir = args.output / period.code
+    out_dir = period_dir / "phieu"
     generated = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
-    paths = write_agency_workbooks(master, period, out_dir, generated_at=generated, config=config)
+    protected = [("thư mục cấu hình", config.input_dir), ("thư mục bảng nhiệm vụ", config.master_path.parent)]
+    with out.period_run(period_dir, f"Kỳ báo cáo {period.code}", protected), out.environment_errors(period_dir):
+        paths = write_agency_workbooks(master, period, out_dir, generated_at=generated, config=config)
     _out(f"Đã tạo {len(paths)} phiếu báo cáo {period.label} trong {out_dir}:")
     for p in paths:
         _out(f"  {p.name}")
@@ -81,9 +86,11 @@ def cmd_report(args) -> int:
 
     if (args.so is None) != (args.ngay is None):
         raise PipelineError("Bản phát hành cần cả số (--so) và ngày ban hành (--ngay); bản dự thảo không ghi cả hai.")
+    if args.replace_issued and args.so is None:
+        raise PipelineError("--ghi-de-ban-phat-hanh chỉ dùng cùng --so và --ngay (lập lại một bản phát hành).")
     issue = Issue(args.so, args.ngay) if args.so else None
     result = build_report(args.config, args.period, args.output, input_dir=args.input, issue=issue,
-                          on_file=ProgressBar("Đang đọc phiếu"))
+                          on_file=ProgressBar("Đang đọc phiếu"), replace_issued=args.replace_issued)
     m = result.merged
     _out(f"Báo cáo {result.period.label} ({'bản phát hành số ' + str(args.so) if issue else 'bản dự thảo trình ký'})")
     read = [f for f in result.files if f["outcome"] != "rejected"]
@@ -100,6 +107,10 @@ def cmd_report(args) -> int:
     _out(f"Đã ghi vào {result.out_dir}/:")
     for key, path in result.outputs.items():
         _out(f"  {path.name}")
+    for notice in result.notices:
+        _out(f"  ({notice})")
+    for name, aside in result.kept_aside:
+        _out(f"  (tệp «{name}» có sẵn không phải do công cụ ghi hoặc đã bị sửa: giữ lại với tên «{aside}»)")
     if result.problems:
         _out(f"Có {len(result.problems)} vấn đề cần xem (chi tiết trong {result.outputs['problems'].name} "
              f"và trang «Vấn đề» của {result.outputs['workbook'].name}):")

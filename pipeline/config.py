@@ -63,7 +63,7 @@ def load_config(path: Path | str) -> PlanConfig:
     if not path.is_file():
         raise PipelineError(f"Không tìm thấy tệp cấu hình «{path}».")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad may save UTF-8 with a BOM
     except UnicodeDecodeError:
         raise PipelineError(f"Tệp cấu hình «{path}» không phải văn bản UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:

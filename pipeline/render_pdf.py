@@ -380,8 +380,10 @@ def _finish(data: bytes, context: dict, part: int, conformance: str,
         pdf.docinfo["/CreationDate"] = _pdf_date(moment)
         pdf.docinfo["/ModDate"] = _pdf_date(moment)
         # fix_metadata_version=False: otherwise pikepdf re-serialises our XMP packet.
-        pdf.save(target, deterministic_id=True, fix_metadata_version=False,
+        buffer = io.BytesIO()  # saved in memory: a full disk then raises OSError below, not a C++ abort in qpdf
+        pdf.save(buffer, deterministic_id=True, fix_metadata_version=False,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+    Path(target).write_bytes(buffer.getvalue())
 
 
 def render_pdf(context: dict, out_path: Path, attachments: list[Path] = (),

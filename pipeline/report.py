@@ -1,15 +1,14 @@
-"""One report run: read, merge, build the context, write every output into output/<period>/ at once."""
+"""One report run: read, merge, build the context, write every output (folder rules: pipeline.outputs)."""
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from pipeline.archive import file_record, write_bytes_atomic, write_manifest
+from pipeline import outputs as out
+from pipeline.archive import file_record, portable_path, write_bytes_atomic, write_manifest
 from pipeline.config import PlanConfig, load_config
 from pipeline.consolidated import write_consolidated, write_problem_list
 from pipeline.context import Issue, build_context
@@ -27,8 +26,6 @@ from pipeline.master import Master, load_master
 from pipeline.merge import Merged, merge
 from pipeline.periods import Period, parse_period
 
-KEPT_SUBFOLDERS = ("phieu",)  # generated agency workbooks survive a report run
-
 
 @dataclass
 class ReportResult:
@@ -42,6 +39,8 @@ class ReportResult:
     rows_rejected: int
     files: list[dict] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
+    kept_aside: list[tuple[str, str]] = field(default_factory=list)  # files in the way, renamed (name, new)
+    notices: list[str] = field(default_factory=list)  # what was moved for safety, for the user
 
     @property
     def clean(self) -> bool:
@@ -73,19 +72,6 @@ def previous_record(config: PlanConfig, plan: Master, period: Period, history: P
     return record
 
 
-def _swap_in(tmp_dir: Path, out_dir: Path) -> None:
-    """Replace out_dir by tmp_dir in (almost) one step, keeping the kept subfolders."""
-    old = out_dir.with_name(f".{out_dir.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        for name in KEPT_SUBFOLDERS:
-            if (out_dir / name).is_dir() and not (tmp_dir / name).exists():
-                shutil.copytree(out_dir / name, tmp_dir / name)
-        out_dir.rename(old)
-    tmp_dir.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folder: Path, issue: Issue | None,
            problems: list[Problem], comparison: Comparison | None) -> tuple[Draft, dict, Path | None]:
     """The drafted report with the clerk's edits (input/<period>/bien-tap.xlsx) applied."""
@@ -107,85 +93,97 @@ def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folde
 
 def build_report(config_path: Path, period_code: str, output_root: Path, input_dir: Path | None = None,
                  issue: Issue | None = None, on_file: Callable | None = None,
-                 with_pdf: bool = True, today: date | None = None) -> ReportResult:
+                 with_pdf: bool = True, replace_issued: bool = False, today: date | None = None) -> ReportResult:
+    """Build every output; a draft goes to <output_root>/<period>/, an issued report to
+    <output_root>/<period>/phat-hanh/<số>/ (see pipeline.outputs for what is kept and replaced); the run's
+    record goes to <output_root>/lich-su.sqlite."""
     from pipeline.collect import collect, display_name
-    from pipeline.render_docx import render_docx
 
     config, plan, period = load_inputs(config_path, period_code)
     if issue:
         check_issue_date(issue.date, period, today or date.today())
     master = plan.as_of(period.end)
-    folder = input_dir or config.input_dir / period.code
-    collection = collect(folder, master, period, on_file=on_file, today=today, plan_number=config.plan_number,
-                         plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
-    merged = merge(master, period, collection.rows, collection.reported_agencies)
-    problems = list(collection.problems)
+    folder = Path(input_dir or config.input_dir / period.code)
+    protected = [("thư mục phiếu của kỳ", folder), ("thư mục cấu hình", config.input_dir),
+                 ("thư mục bảng nhiệm vụ", config.master_path.parent)]
     history = Path(output_root) / HISTORY_FILE
-    previous = previous_record(config, plan, period, history, problems)
-    comparison = compare(previous, merged) if previous else None
-    for task_id in comparison.backwards if comparison else ():
-        problems.append(Problem(folder.name, f"Nhiệm vụ {task_id}: {previous.period.label} đã hoàn thành, kỳ này cơ quan "
-                                             "báo cáo chưa hoàn thành; cần xác minh.", WARNING))
-    draft, edits, editorial_in = _draft(config, master, merged, collection, folder, issue, problems, comparison)
-    context = build_context(config, master, merged, issue, draft, comparison=comparison)
-    if issue:
-        check_cited_dates(context, issue.date)
-    for code in merged.missing_agencies:  # the clerk has to chase these before the report goes out
-        problems.append(Problem(folder.name, f"{master.agencies[code].name} chưa gửi phiếu báo cáo {period.label}.",
-                                WARNING, agency=code))
-    stamp = datetime.fromisoformat(context["meta"]["DocumentDate"])
-
-    # display_name: a file name that is not UTF-8 must not crash the workbook, the list or the JSON
-    files = [{"path": display_name(str(f.path)), "agency": f.agency, "outcome": f.outcome, "reason": f.reason,
-              "sha256": f.sha256, "size": f.size} for f in collection.files]
-    out_dir = Path(output_root) / period.code
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp_dir = Path(tempfile.mkdtemp(prefix=f".{period.code}.", dir=out_dir.parent))
-    try:
-        base = f"bao-cao-{period.code}"
-        outputs = {
-            "workbook": write_consolidated(tmp_dir / "tong-hop.xlsx", master, merged, problems, files, stamp),
-            "problems": write_problem_list(tmp_dir / "van-de.txt", problems, period.label),
-            "context": write_bytes_atomic(tmp_dir / "noi-dung.json", json.dumps(
-                context, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")),
-            "editorial": write_editorial(tmp_dir / EDITORIAL_FILE, draft, period.code, period.label,
-                                         config.plan_number, edits, stamp),
-            "docx": render_docx(context, tmp_dir / f"{base}.docx"),
-        }
-        if not issue:
-            add_review_comments(outputs["docx"], context)
-        if with_pdf:
-            from pipeline.render_pdf import render_pdf
-            outputs["pdf"] = render_pdf(context, tmp_dir / f"{base}.pdf", attachments=[outputs["workbook"]])
-        root = Path.cwd()
-        manifest = {
-            "period": {"code": period.code, "label": period.label, "cutoff_start": period.start.isoformat(),
-                       "cutoff_end": period.end.isoformat()},
-            "draft": issue is None,
-            "metadata": context["meta"],
-            "configuration": file_record(config.path, root),
-            "master": file_record(config.master_path, root),
-            "editorial": file_record(editorial_in, root) if editorial_in else None,
-            "inputs": sorted(({**(r := file_record(f.path, root)), "path": display_name(r["path"]), "agency": f.agency,
-                               "outcome": f.outcome} for f in collection.files), key=lambda r: r["path"]),
-            "outputs": {key: {**file_record(path, tmp_dir), "path": path.name} for key, path in outputs.items()},
-            "counts": {"rows_read": collection.rows_read, "rows_accepted": collection.rows_accepted,
-                       "rows_rejected": collection.rows_rejected, "problems": len(problems),
-                       "by_status": merged.by_status},
-        }
-        if with_pdf:
-            import pikepdf
-            with pikepdf.open(outputs["pdf"]) as pdf:
-                manifest["metadata"] = {**manifest["metadata"], "PageAmount": len(pdf.pages)}
-        outputs["manifest"] = write_manifest(tmp_dir / "manifest.json", manifest)
-        _swap_in(tmp_dir, out_dir)
-        write_record(history, master, merged, config.plan_number, stamp.date(), issue.number_text if issue else "")
-    finally:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
+    with out.period_run(Path(output_root) / period.code, f"Kỳ báo cáo {period.code}", protected,
+                        issue.number if issue else None, replace_issued) as run:
+        collection = collect(folder, master, period, on_file=on_file, today=today, plan_number=config.plan_number,
+                             plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
+        merged = merge(master, period, collection.rows, collection.reported_agencies)
+        problems = list(collection.problems)
+        previous = previous_record(config, plan, period, history, problems)
+        comparison = compare(previous, merged) if previous else None
+        for task_id in comparison.backwards if comparison else ():
+            problems.append(Problem(folder.name, f"Nhiệm vụ {task_id}: {previous.period.label} đã hoàn thành, kỳ này "
+                                                 "cơ quan báo cáo chưa hoàn thành; cần xác minh.", WARNING))
+        draft, edits, editorial_in = _draft(config, master, merged, collection, folder, issue, problems, comparison)
+        context = build_context(config, master, merged, issue, draft, comparison=comparison)
+        if issue:
+            check_cited_dates(context, issue.date)
+        for code in merged.missing_agencies:  # the clerk has to chase these before the report goes out
+            problems.append(Problem(folder.name, f"{master.agencies[code].name} chưa gửi phiếu báo cáo "
+                                    f"{period.label}.", WARNING, agency=code))
+        stamp = datetime.fromisoformat(context["meta"]["DocumentDate"])
+        project = config.path.parent.parent  # paths are recorded relative to it: same bytes in any clone
+        # display_name: a file name that is not UTF-8 must not crash the workbook, the list or the JSON
+        files = [{"path": display_name(portable_path(f.path, project, folder)), "agency": f.agency,
+                  "outcome": f.outcome, "reason": f.reason, "sha256": f.sha256, "size": f.size}
+                 for f in collection.files]
+        editorial = {"draft": draft, "edits": edits, "source": editorial_in}
+        with out.environment_errors(run.period_dir), out.staging(run.period_dir) as tmp_dir:
+            outputs = _write_outputs(tmp_dir, config, master, period, merged, context, problems, files, stamp,
+                                     collection, issue, project, with_pdf, editorial)
+            done = out.commit(tmp_dir, run.target, [p.name for p in outputs.values()], draft_only=issue is None)
+        with out.environment_errors(history.parent):
+            write_record(history, master, merged, config.plan_number, stamp.date(), issue.number_text if issue else "")
+    target = run.target
     return ReportResult(
-        out_dir=out_dir, period=period, master=master, merged=merged, problems=problems,
+        out_dir=target, period=period, master=master, merged=merged, problems=problems,
         rows_read=collection.rows_read, rows_accepted=collection.rows_accepted,
         rows_rejected=collection.rows_rejected, files=files,
-        outputs={k: out_dir / p.name for k, p in outputs.items()},
+        outputs={k: target / p.name for k, p in outputs.items()}, kept_aside=done.kept_aside, notices=run.notices,
     )
 
+
+def _write_outputs(tmp_dir: Path, config, master, period, merged, context, problems, files, stamp,
+                   collection, issue, project, with_pdf, editorial: dict) -> dict[str, Path]:
+    from pipeline.render_docx import render_docx
+
+    base = f"bao-cao-{period.code}"
+    outputs = {
+        "workbook": write_consolidated(tmp_dir / "tong-hop.xlsx", master, merged, problems, files, stamp),
+        "problems": write_problem_list(tmp_dir / "van-de.txt", problems, period.label),
+        "context": write_bytes_atomic(tmp_dir / "noi-dung.json", json.dumps(
+            context, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")),
+        "editorial": write_editorial(tmp_dir / EDITORIAL_FILE, editorial["draft"], period.code, period.label,
+                                     config.plan_number, editorial["edits"], stamp),
+        "docx": render_docx(context, tmp_dir / f"{base}.docx"),
+    }
+    if not issue:
+        add_review_comments(outputs["docx"], context)
+    if with_pdf:
+        from pipeline.render_pdf import render_pdf
+        outputs["pdf"] = render_pdf(context, tmp_dir / f"{base}.pdf", attachments=[outputs["workbook"]])
+    manifest = {
+        "period": {"code": period.code, "label": period.label, "cutoff_start": period.start.isoformat(),
+                   "cutoff_end": period.end.isoformat()},
+        "draft": issue is None,
+        "metadata": context["meta"],
+        "configuration": file_record(config.path, project),
+        "master": file_record(config.master_path, project),
+        "editorial": file_record(editorial["source"], project) if editorial["source"] else None,
+        "inputs": sorted(({"path": f["path"], "sha256": f["sha256"], "size": f["size"], "agency": f["agency"],
+                           "outcome": f["outcome"]} for f in files), key=lambda r: r["path"]),
+        "outputs": {key: {**file_record(path, tmp_dir), "path": path.name} for key, path in outputs.items()},
+        "counts": {"rows_read": collection.rows_read, "rows_accepted": collection.rows_accepted,
+                   "rows_rejected": collection.rows_rejected, "problems": len(problems),
+                   "by_status": merged.by_status},
+    }
+    if with_pdf:
+        import pikepdf
+        with pikepdf.open(outputs["pdf"]) as pdf:
+            manifest["metadata"] = {**manifest["metadata"], "PageAmount": len(pdf.pages)}
+    outputs["manifest"] = write_manifest(tmp_dir / out.MANIFEST, manifest)
+    return outputs

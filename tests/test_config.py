@@ -51,3 +51,12 @@ def test_no_province_specific_text_in_python_code():
     src = Path(__file__).resolve().parent.parent / "pipeline"
     offenders = [p.name for p in src.glob("*.py") if re.search(r"Kiên Giang|112/KH|Lâm Minh Thành", p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_configuration_saved_with_a_utf8_bom_reads_as_without(tmp_path):
+    """Notepad on Windows saves "UTF-8" with a byte-order mark; tomllib alone calls that a syntax error."""
+    path = tmp_path / "cfg.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + CONFIG.read_bytes().replace(b'master = "', b'master = "' + str(CONFIG.parent).encode() + b"/"))
+    config = load_config(path)
+    assert config.plan_number == "112/KH-UBND" and config.signer_name == "Lâm Minh Thành"
+    assert config.issuer_header_lines[0] == "ỦY BAN NHÂN DÂN"

@@ -104,11 +104,13 @@ def test_the_first_period_has_nothing_to_compare(tmp_path):
 
 def test_a_previous_period_never_run_is_built_from_its_input(tmp_path):
     # a plan copy whose input has a 2022-Q2 folder but no record of it
-    shutil.copy(CONFIG, tmp_path / CONFIG.name)
-    shutil.copy(MASTER, tmp_path / MASTER.name)
-    copy_sample(tmp_path)
-    (tmp_path / "2022-Q2").mkdir()    # nobody reported in Q2
-    result = build_report(tmp_path / CONFIG.name, "2022-Q3", tmp_path / "out", with_pdf=False)
+    plan = tmp_path / "input"
+    plan.mkdir()
+    shutil.copy(CONFIG, plan / CONFIG.name)
+    shutil.copy(MASTER, plan / MASTER.name)
+    copy_sample(plan)
+    (plan / "2022-Q2").mkdir()    # nobody reported in Q2
+    result = build_report(plan / CONFIG.name, "2022-Q3", tmp_path / "out", with_pdf=False)
     note = next(p for p in result.problems if "chưa có bản ghi" in p.message)
     assert note.message == ("Kỳ trước (quý II năm 2022) chưa có bản ghi trong lich-su.sqlite; số liệu so sánh được "
                             "lập từ các phiếu trong thư mục 2022-Q2.")

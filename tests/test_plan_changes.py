@@ -14,15 +14,17 @@ VPCP = "Văn phòng Chính phủ"
 
 
 def _plan(tmp_path, rows):
-    """A copy of the configuration, master (with `rows` in «Điều chỉnh») and sample input."""
-    shutil.copy(CONFIG, tmp_path / CONFIG.name)
+    """A copy of the configuration, master (with `rows` in «Điều chỉnh») and sample input in tmp/input."""
+    plan = tmp_path / "input"
+    plan.mkdir()
+    shutil.copy(CONFIG, plan / CONFIG.name)
     wb = openpyxl.load_workbook(MASTER)
     ws = wb[ADJUSTMENT_SHEET]
     for r in rows:
         ws.append(list(r))
-    wb.save(tmp_path / MASTER.name)
-    copy_sample(tmp_path)
-    return tmp_path / CONFIG.name
+    wb.save(plan / MASTER.name)
+    copy_sample(plan)
+    return plan / CONFIG.name
 
 
 def _task_row(result, task_id):
@@ -67,7 +69,7 @@ def test_a_dropped_task_leaves_the_counts_from_its_period(tmp_path):
     assert p.file.startswith("2022-Q3_SGTVT") and p.row is not None
     assert "(nhiệm vụ III.8)" not in text   # a rejected row would be a point to settle; this one is not
     # the period before the decision still counts it
-    q2 = build_report(config, "2022-Q2", tmp_path / "q2", input_dir=tmp_path / "2022-Q3", with_pdf=False)
+    q2 = build_report(config, "2022-Q2", tmp_path / "q2", input_dir=tmp_path / "input" / "2022-Q3", with_pdf=False)
     assert "III.8" in q2.merged.statuses and sum(q2.merged.by_status.values()) == 35
 
 
@@ -79,7 +81,7 @@ def test_every_bad_adjustment_row_is_named(tmp_path):
         ("II.6", "Bãi bỏ", "", "", "32/13/2022", "", ""),
     ])
     with pytest.raises(PipelineError) as err:
-        load_master(tmp_path / MASTER.name)
+        load_master(tmp_path / "input" / MASTER.name)
     message = str(err.value)
     for fragment in ("trang «Điều chỉnh», dòng 2, cột «Mã nhiệm vụ»: mã nhiệm vụ «IX.9» không có",
                      "dòng 3, cột «Loại điều chỉnh»: loại điều chỉnh «Lùi hạn» không hợp lệ",

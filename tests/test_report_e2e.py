@@ -108,7 +108,8 @@ def _spaced_prefix(flat: str, nospace_index: int) -> str:
 
 def test_all_outputs_written(draft):
     names = sorted(p.name for p in draft.out_dir.iterdir())
-    assert names == ["bao-cao-2022-Q3.docx", "bao-cao-2022-Q3.pdf", "bien-tap.xlsx", "manifest.json",
+    # the hidden lock file stays (removing it would race with a waiting run); no staging folder is left
+    assert names == [".baocao.lock", "bao-cao-2022-Q3.docx", "bao-cao-2022-Q3.pdf", "bien-tap.xlsx", "manifest.json",
                      "noi-dung.json", "tong-hop.xlsx", "van-de.txt"]
     assert not list(draft.out_dir.parent.glob(".*")), "no temp folders left behind"
 
@@ -245,7 +246,7 @@ def test_a_report_run_keeps_the_generated_agency_workbooks(tmp_path):
     phieu = tmp_path / "2022-Q3" / "phieu"
     phieu.mkdir(parents=True)
     (phieu / "2022-Q3_SKHDT.xlsx").write_bytes(b"generated earlier")
-    (tmp_path / "2022-Q3" / "old-report.docx").write_bytes(b"stale")
+    (tmp_path / "2022-Q3" / "old-report.docx").write_bytes(b"not written by the tool")
     result = build_report(CONFIG, "2022-Q3", tmp_path, with_pdf=False)
     assert (result.out_dir / "phieu" / "2022-Q3_SKHDT.xlsx").read_bytes() == b"generated earlier"
-    assert not (result.out_dir / "old-report.docx").exists()
+    assert (result.out_dir / "old-report.docx").read_bytes() == b"not written by the tool"
