@@ -102,11 +102,18 @@ def format_sheet(ws, header_row: int = 3) -> None:
         ws.row_dimensions[r].height = round(lines * LINE_PT * size / FONT_SIZE + 3, 1)
 
 
+RATE_NOTE = ("Tỷ lệ hoàn thành = số nhiệm vụ đã hoàn thành (đúng hạn hoặc quá hạn) / số nhiệm vụ có "
+             "thời hạn cố định; nhiệm vụ thực hiện thường xuyên không tính; «không áp dụng» khi không có "
+             "nhiệm vụ nào có thời hạn.")
+
+
 def write_table(ws, title: str, header: list[str], widths: list[float], rows: list[list],
-                total: list | None = None):
-    """Fill a sheet with a title (row 1), a header (row 3), `rows` and an optional bold total
-    row, then lay it out for print (format_sheet)."""
+                total: list | None = None, note: str = ""):
+    """Fill a sheet with a title (row 1), an optional note (row 2), a header (row 3), `rows`
+    and an optional bold total row, then lay it out for print (format_sheet)."""
     ws.cell(row=1, column=1, value=title).font = Font(name=_FONT, size=13, bold=True)
+    if note:
+        ws.cell(row=2, column=1, value=note).font = Font(name=_FONT, size=FONT_SIZE, italic=True)
     for c, name in enumerate(header, start=1):
         cell = _put(ws, 3, c, name, bold=True)
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
@@ -209,7 +216,7 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
     _table(ws, "TÌNH HÌNH THỰC HIỆN THEO PHẦN CỦA KẾ HOẠCH",
            ["Phần", "Tên phần", *status_headers, "Tổng số", rate_header],
            [7, 40, 12, 12, 12, 12, 12, 12, 9, 14], rows,
-           total=["", "Tổng cộng", *_count_row(_counts(everything))])
+           total=["", "Tổng cộng", *_count_row(_counts(everything))], note=RATE_NOTE)
     _percent_column(ws, 10, len(rows) + 1)
 
     # Per agency, each task it leads: an agency that sent nothing counts its tasks as
@@ -231,7 +238,7 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
            ["Mã", "Cơ quan chủ trì", "Báo cáo", *status_headers, "Tổng số", rate_header],
            [10, 34, 11, 12, 12, 12, 12, 12, 10, 9, 14], rows,
            total=["", "Tổng cộng (nhiệm vụ có nhiều cơ quan chủ trì được tính cho từng cơ quan)", "",
-                  *_count_row(_counts(everything))])
+                  *_count_row(_counts(everything))], note=RATE_NOTE)
     _percent_column(ws, 11, len(rows) + 1)
 
     ws = wb.create_sheet("Vấn đề")

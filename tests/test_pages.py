@@ -91,3 +91,24 @@ def test_layout_keeps_numbers_and_periods_together():
     word = layout.nobreak_word(text)
     assert "2927/QĐ\u2011UBND" in word and "2021\u00a0\u2011\u00a02030" in word
     assert layout.plain(word) == text
+
+
+def _page_texts(pdf) -> list[str]:
+    out = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return [" ".join(page.split()) for page in out.split("\f")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", RENDERINGS)
+def test_group_row_stays_with_its_first_task(sample, which):
+    rows = sample["ctx"]["appendix"]["rows"]
+    groups = [i for i, r in enumerate(rows[:-1]) if r["kind"] == "group"]
+    assert groups, "the sample has grouped tasks"
+    pages = _page_texts(sample[which])
+    for i in groups:
+        group = " ".join(rows[i]["content"].split()[:4])
+        task = " ".join(rows[i + 1]["content"].split()[:3])
+        at = [n for n, text in enumerate(pages) if group in text]
+        assert at, group
+        assert task in pages[at[-1]], (which, rows[i]["content"])

@@ -434,3 +434,16 @@ def test_long_appendix_rendered_in_parallel_matches_one_process(tmp_path, monkey
     assert len(names) == len(set(names)) >= 4
     assert all(re.fullmatch(r"[A-Z]{6}\+LiberationSerif(-Bold|-Italic|-BoldItalic)?", n) for n in names)
     assert run("qpdf", "--check", str(both)).returncode == 0
+
+
+def test_a_long_unbroken_word_stays_inside_the_page(tmp_path):
+    ctx = load_context()
+    token = "https://dichvucong.kiengiang.gov.vn/" + "thutuchanhchinh" * 12
+    row = next(r for r in ctx["appendix"]["rows"] if r["kind"] == "task")
+    row["result"] = f"Xem {token} để biết thêm."
+    row["lead"] = "Sở" + "Thôngtinvàtruyềnthông" * 3
+    ctx["body"][1]["text"] = token
+    pdf = render_pdf(ctx, tmp_path / "long.pdf")
+    for (w, h), words in zip(page_sizes(pdf), word_boxes(pdf)):
+        assert words and max(x["xMax"] for x in words) <= w - 15 * MM + 1.5
+    assert token in norm(body_text(pdf)).replace(" ", "")
