@@ -360,9 +360,9 @@ def _weasyprint_pdf(html: str, variant: str, attachments, moment: datetime) -> t
 PARALLEL_MIN_ROWS = 150
 
 
-def _child_pdf(conn, html: str, variant: str, moment: datetime) -> None:
-    try:
-        conn.send(("ok", _weasyprint_pdf(html, variant, [], moment)))
+def _child_pdf(conn, context: dict, variant: str, moment: datetime) -> None:
+    try:  # the HTML is built here too: the other process is busy with the body
+        conn.send(("ok", _weasyprint_pdf(render_html(context, "appendix"), variant, [], moment)))
     except PipelineError as exc:
         conn.send(("error", str(exc)))
     except Exception as exc:  # reported by the parent as a render failure
@@ -377,8 +377,7 @@ def _render_parallel(context: dict, variant: str, attachments, moment: datetime)
 
     fork = multiprocessing.get_context("fork")
     parent_end, child_end = fork.Pipe(duplex=False)
-    child = fork.Process(target=_child_pdf,
-                         args=(child_end, render_html(context, "appendix"), variant, moment))
+    child = fork.Process(target=_child_pdf, args=(child_end, context, variant, moment))
     child.start()
     child_end.close()
     try:

@@ -101,9 +101,9 @@ def _page_texts(pdf) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("which", RENDERINGS)
-def test_group_row_stays_with_its_first_task(sample, which):
+def test_section_and_group_rows_stay_with_their_first_task(sample, which):
     rows = sample["ctx"]["appendix"]["rows"]
-    groups = [i for i, r in enumerate(rows[:-1]) if r["kind"] == "group"]
+    groups = [i for i, r in enumerate(rows[:-1]) if r["kind"] in ("section", "group")]
     assert groups, "the sample has grouped tasks"
     pages = _page_texts(sample[which])
     for i in groups:
