@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from pipeline import layout
 
 _HEADINGS = {"Heading1": "heading1", "Heading2": "heading2", "Heading3": "heading3"}
+_PROTECTED = ("BCBody", "BCSubject", "BCAppendixTitle", "BCAppendixNote")
 
 
 def _text(p) -> str:
@@ -99,7 +100,7 @@ def apply(document, context: dict) -> None:
         if p in in_table:
             continue
         style = p.pPr.pStyle.val if p.pPr is not None and p.pPr.pStyle is not None else ""
-        if style in ("BCBody", "BCSubject") or style in _HEADINGS:
+        if style in _PROTECTED or style in _HEADINGS:
             _protect(p)
         if style in _HEADINGS:
             block = {"style": _HEADINGS[style], "lead": "", "text": _text(p)}

@@ -299,11 +299,13 @@ def appendix_table() -> etree._Element:
 
     section_row = row(
         cell(cols[0], para(None, "{{ r.tt }}", pprops=ppr("BCTableSection", keep_next=True, jc="center"))),
-        cell(sum(cols[1:]), para("BCTableSection", "{{ r.content }}"), span=5),
+        cell(sum(cols[1:]), para(None, "{{ r.content }}", pprops=ppr("BCTableSection", keep_next=True)),
+             span=5),
         cant_split=True)
     group_row = row(
         cell(cols[0], para(None, "{{ r.tt }}", pprops=ppr("BCTableGroup", keep_next=True, jc="center"))),
-        cell(sum(cols[1:]), para("BCTableGroup", "{{ r.content }}"), span=5),
+        cell(sum(cols[1:]), para(None, "{{ r.content }}", pprops=ppr("BCTableGroup", keep_next=True)),
+             span=5),
         cant_split=True)
     task_row = row(
         cell(cols[0], para(None, "{{ r.tt }}", pprops=centred())),

@@ -624,3 +624,43 @@ def test_pdf_recipient_dashes_line_up(pdf, ctx):
     assert dashes[1][1] > dashes[0][1] + 5                      # the next one on its own line
     assert abs(dashes[0][0] - dashes[1][0]) < 1                 # dashes aligned
     assert 0 < dashes[0][0] - colon_end < 20                    # right after "Kính gửi:"
+
+
+# --------------------------------------------------------------------------- shared page rules
+def test_appendix_columns_rows_and_numbers_follow_the_shared_rules(raw_doc, ctx):
+    from pipeline import layout
+    plan = layout.plan_appendix(ctx["appendix"])
+    assert abs(sum(plan.widths) - layout.LANDSCAPE_TEXT_WIDTH) < 0.2
+    table = raw_doc.tables[-1]
+    grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert grid == [round(w * 1440 / 25.4) for w in plan.widths]       # the PDF's widths
+    rows = table._tbl.findall(qn("w:tr"))[1:]
+    assert len(rows) == len(ctx["appendix"]["rows"])
+    for tr, row, keep in zip(rows, ctx["appendix"]["rows"], plan.keep_rows):
+        assert (tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None) == keep
+        if row["kind"] in ("section", "group"):
+            for p in tr.iter(qn("w:p")):
+                assert Paragraph(p, raw_doc).paragraph_format.keep_with_next or \
+                    p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") is not None
+    # numbers and notations never break: Word's non-breaking hyphen inside them
+    xml = raw_doc.element.body.xml
+    assert "<w:noBreakHyphen/>" in xml
+    checked = 0
+    for p in raw_doc.element.body.iter(qn("w:p")):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val")) in ("BCBody", "BCAppendixTitle"):
+            text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+            checked += "112/KH" in text
+            assert not re.search(r"\d+/[^\W_]+-", text), text        # "112/KH-" never breakable
+    assert checked
+
+
+def test_long_headings_do_not_keep_with_next(context, tmp_path):
+    long_text = "1. " + "Tiêu đề rất dài của một khoản trong báo cáo " * 6
+    context["body"][1:1] = [{"style": "heading2", "lead": "", "text": "2. Tiêu đề ngắn"},
+                            {"style": "heading2", "lead": "", "text": long_text}]
+    doc = Document(str(render_docx(context, tmp_path / "h.docx")))
+    short = next(p for p in doc.paragraphs if plain(p.text) == "2. Tiêu đề ngắn")
+    long_ = next(p for p in doc.paragraphs if plain(p.text).startswith("1. Tiêu đề rất dài"))
+    assert effective_pf(short, "keep_with_next") is True
+    assert long_.paragraph_format.keep_with_next is False
