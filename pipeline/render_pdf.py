@@ -382,7 +382,10 @@ def _render_parallel(context: dict, variant: str, attachments, moment: datetime)
     child_end.close()
     try:
         body, body_pages = _weasyprint_pdf(render_html(context, "body"), variant, attachments, moment)
-        status, payload = parent_end.recv()
+        try:
+            status, payload = parent_end.recv()
+        except EOFError:  # the other process died without a word
+            status, payload = "error", f"tiến trình dựng phụ lục dừng bất thường (mã {child.exitcode})"
     finally:
         child.join()
     if status != "ok":
