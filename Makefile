@@ -9,7 +9,7 @@ PERIOD ?=
 # Needed to produce the report (WeasyPrint's Pango, the Vietnamese-complete font).
 DEBS_RUNTIME := fonts-liberation2 fonts-dejavu-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Needed by the test suite: real clients that open what we produce.
-DEBS_TEST := libreoffice-writer-nogui poppler-utils qpdf default-jre-headless \
+DEBS_TEST := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils qpdf default-jre-headless \
              libpdfbox2-java libactivation-java libjaxb-api-java
 
 .PHONY: setup setup-test report report-q3 templates check-template import-plan test bench clean

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timezone
-from pathlib import Path
 
 from pipeline.cli import EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS
 from pipeline.errors import PipelineError

@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import nodes
 
+from pipeline import docx_layout
 from pipeline.archive import normalize_zip_bytes, write_bytes_atomic
 from pipeline.context import document_date
 from pipeline.errors import PipelineError
@@ -50,6 +51,7 @@ def render_docx(context: dict, out_path: Path, template: Path = DEFAULT_TEMPLATE
     except jinja2.TemplateError as exc:
         raise PipelineError(f"Không kết xuất được mẫu Word «{template.name}»: {exc}") from exc
     _set_core_properties(tpl.docx, context)
+    docx_layout.apply(tpl.docx, context)
 
     raw = io.BytesIO()
     tpl.save(raw)

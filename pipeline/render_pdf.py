@@ -17,12 +17,14 @@ from xml.sax.saxutils import escape
 import pikepdf
 from fontTools.ttLib import TTFont
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from markupsafe import Markup
+
+from . import layout
 
 from .archive import atomic_path
 from .context import document_date
 from .errors import PipelineError
-from .fonts import (EMBEDDED_FAMILIES, FALLBACK_FAMILY, FONT_FACES, FONT_FAMILY, fallback_face,  # noqa: F401
-                    font_coverage, font_files, typeset_coverage)
+from .fonts import EMBEDDED_FAMILIES, FALLBACK_FAMILY, FONT_FACES, fallback_face, font_files, typeset_coverage
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "html"
 TEMPLATE_NAME = "bao-cao.html"
@@ -132,23 +134,31 @@ def _check_shape(context: dict) -> None:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
         undefined=StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,
     )
+    env.filters["nb"] = lambda text, width=None: layout.nobreak_pdf(text, width or None)
+    return env
 
 
-def render_html(context: dict) -> str:
-    """The report as HTML (also handy to inspect the layout in a browser)."""
+def render_html(context: dict, part: str = "all") -> str:
+    """The report as HTML (also handy to inspect the layout in a browser).
+
+    part: "all", or "body" / "appendix" to render the two page sequences as documents of
+    their own (the appendix starts on a new page and is numbered from 1 anyway).
+    """
     faces = [
         {"url": path.as_uri(), "weight": weight, "style": style}
         for path, (_, weight, style) in zip(font_files(), FONT_FACES)
     ]
+    page_layout = {"css": Markup(layout.css_rules()), "heading_keeps": layout.heading_keeps,
+                   "appendix": layout.plan_appendix(context["appendix"])}
     try:
-        return _environment().get_template(TEMPLATE_NAME).render(**context, font_faces=faces,
-                                                                 fallback_face=fallback_face())
+        return _environment().get_template(TEMPLATE_NAME).render(
+            **context, font_faces=faces, fallback_face=fallback_face(), layout=page_layout, part=part)
     except TemplateError as exc:
         raise PipelineError(f"Mẫu HTML {TEMPLATE_NAME} không dựng được: {exc}") from exc
 
@@ -313,6 +323,79 @@ def _weasyprint_pdf(html: str, variant: str, attachments, moment: datetime) -> t
     return data, len(document.pages)
 
 
+# An appendix this long is laid out in a second process while the body is laid out in this
+# one (2 cores: LibreOffice uses one). Below it the fork costs more than it saves.
+PARALLEL_MIN_ROWS = 150
+
+
+def _child_pdf(conn, context: dict, variant: str, moment: datetime) -> None:
+    try:  # the HTML is built here too: the other process is busy with the body
+        conn.send(("ok", _weasyprint_pdf(render_html(context, "appendix"), variant, [], moment)))
+    except PipelineError as exc:
+        conn.send(("error", str(exc)))
+    except Exception as exc:  # reported by the parent as a render failure
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def _render_parallel(context: dict, variant: str, attachments, moment: datetime) -> tuple[bytes, int]:
+    """Body here, appendix in a forked process; the appendix's pages appended to the body's."""
+    import multiprocessing
+
+    fork = multiprocessing.get_context("fork")
+    parent_end, child_end = fork.Pipe(duplex=False)
+    child = fork.Process(target=_child_pdf, args=(child_end, context, variant, moment))
+    child.start()
+    child_end.close()
+    try:
+        body, body_pages = _weasyprint_pdf(render_html(context, "body"), variant, attachments, moment)
+        try:
+            status, payload = parent_end.recv()
+        except EOFError:  # the other process died without a word
+            status, payload = "error", f"tiến trình dựng phụ lục dừng bất thường (mã {child.exitcode})"
+    finally:
+        child.join()
+    if status != "ok":
+        raise PipelineError(payload if "WeasyPrint" in payload
+                            else f"Không dựng được phụ lục PDF: {payload}")
+    appendix, appendix_pages = payload
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(body)) as pdf, pikepdf.open(io.BytesIO(appendix)) as tail:
+        _retag_subsets(tail)
+        pdf.pages.extend(tail.pages)
+        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+    return out.getvalue(), body_pages + appendix_pages
+
+
+def _retag_subsets(pdf: pikepdf.Pdf) -> None:
+    """Give each font subset of the appended part its own tag (ABCDEF+), taken from its bytes:
+    the two parts are subset separately, and one tag must name one subset."""
+    import hashlib
+
+    seen = set()
+    for page in pdf.pages:
+        for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+            if font.objgen in seen or "/DescendantFonts" not in font:
+                continue
+            seen.add(font.objgen)
+            descendant = font.DescendantFonts[0]
+            program = descendant.get("/FontDescriptor", {}).get("/FontFile2")
+            if program is None:
+                continue
+            digest = hashlib.sha256(b"appendix" + program.read_raw_bytes()).digest()
+            tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+            name = str(font.get("/BaseFont", "")).lstrip("/").split("+")[-1]
+            font.BaseFont = descendant.BaseFont = descendant.FontDescriptor.FontName = \
+                pikepdf.Name(f"/{tag}+{name}")
+
+
+def _render(context: dict, variant: str, attachments, moment: datetime) -> tuple[bytes, int]:
+    if len(context["appendix"]["rows"]) >= PARALLEL_MIN_ROWS and (os.cpu_count() or 1) >= 2:
+        return _render_parallel(context, variant, attachments, moment)
+    return _weasyprint_pdf(render_html(context), variant, attachments, moment)
+
+
 def _postscript_name(font: pikepdf.Dictionary) -> tuple[str, str] | None:
     """(family, PostScript name) of the embedded program of a Type0 font, if it is a declared font."""
     descriptor = font.DescendantFonts[0].get("/FontDescriptor", {})
@@ -409,8 +492,7 @@ def render_pdf(context: dict, out_path: Path, attachments: list[Path] = (),
     day = document_date(context)
     moment = datetime(day.year, day.month, day.day, tzinfo=VN_TZ)
 
-    html = render_html(context)
-    data, page_count = _weasyprint_pdf(html, variant, attachments, moment)
+    data, page_count = _render(context, variant, attachments, moment)
 
     out_path = Path(out_path)
     with atomic_path(out_path) as tmp:

@@ -20,6 +20,8 @@ from pathlib import Path
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from pipeline import layout as L  # noqa: E402  (the measures shared with the PDF)
 OUT = ROOT / "templates" / "docx" / "bao-cao.docx"
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -38,34 +40,33 @@ def mm(value: float) -> int:
     return cm(value / 10)
 
 
-# Page geometry (twips).
+# Page geometry (twips), from pipeline/layout.py.
 A4_SHORT, A4_LONG = 11906, 16838
-PORTRAIT_MARGINS = {"top": mm(20), "right": mm(15), "bottom": mm(20), "left": mm(30)}
-LANDSCAPE_MARGINS = {"top": mm(20), "right": mm(15), "bottom": mm(15), "left": mm(30)}
-HEADER_DISTANCE = mm(10)          # page number sits inside the 20 mm top margin
+PORTRAIT_MARGINS = {k: mm(v) for k, v in L.PORTRAIT.items()}
+LANDSCAPE_MARGINS = {k: mm(v) for k, v in L.LANDSCAPE.items()}
+HEADER_DISTANCE = mm(L.HEADER_DISTANCE)   # page number sits inside the 20 mm top margin
 TEXT_WIDTH = A4_SHORT - PORTRAIT_MARGINS["left"] - PORTRAIT_MARGINS["right"]
 LANDSCAPE_WIDTH = A4_LONG - LANDSCAPE_MARGINS["left"] - LANDSCAPE_MARGINS["right"]
-CELL_MARGIN = 108                 # default left/right cell padding of the table style
+CELL_MARGIN = round(L.CELL_PAD * 20)      # left/right cell padding
 
 # Decree layout (Mẫu 1.4): header 6.75 + 10.0 cm, signature 5.3 + 11.1 cm, scaled to the text.
-HEADER_COLS = [round(TEXT_WIDTH * 6.75 / 16.75)]
+HEADER_COLS = [round(TEXT_WIDTH * L.HEADER_SPLIT)]
 HEADER_COLS.append(TEXT_WIDTH - HEADER_COLS[0])
-SIGN_COLS = [round(TEXT_WIDTH * 5.3 / 16.4)]
+SIGN_COLS = [round(TEXT_WIDTH * L.SIGNATURE_SPLIT)]
 SIGN_COLS.append(TEXT_WIDTH - SIGN_COLS[0])
 
-# Lines drawn as paragraph borders. The motto's line is as long as "Độc lập - Tự do - Hạnh phúc"
-# in bold 13 pt Times New Roman: 5.61 cm (measured with Liberation Serif Bold, same metrics).
-ISSUER_RULE = cm(1.8)             # 1/3-1/2 of "ỦY BAN NHÂN DÂN" (4.3 cm)
-MOTTO_RULE = cm(5.61)
-SUBJECT_RULE = cm(5.0)            # about 1/3 of a full subject line
+# Lines drawn as paragraph borders (lengths in layout.py).
+ISSUER_RULE = mm(L.ISSUER_RULE)
+MOTTO_RULE = mm(L.MOTTO_RULE)
+SUBJECT_RULE = mm(L.SUBJECT_RULE)
 
 # "Kính gửi:" block: the label starts at KG_LEFT; recipients start at the hanging indent,
-# so every dash lines up just after the colon ("Kính gửi:" in 14 pt is 1.90 cm wide).
-KG_LEFT = cm(4.0)
-KG_HANG = cm(2.2)
+# so every dash lines up just after the colon.
+KG_LEFT = mm(L.KG_LEFT)
+KG_HANG = mm(L.KG_HANG)
 
-# Appendix columns: TT | Nội dung | Cơ quan chủ trì | Thời hạn | Tình trạng | Kết quả (25.2 cm);
-# "Quý III/2022" in 12 pt must fit on one line of the Thời hạn column.
+# Appendix columns: placeholders; the renderer sets each document's widths from its text
+# (layout.appendix_widths), the same widths the PDF uses.
 APPX_COLS = [cm(1.2), cm(6.8), cm(3.6), cm(2.8), cm(3.4)]
 APPX_COLS.append(LANDSCAPE_WIDTH - sum(APPX_COLS))
 
@@ -273,7 +274,7 @@ def body_loop() -> list[etree._Element]:
 
 def signature_table() -> etree._Element:
     left, right = SIGN_COLS
-    blanks = [para("BCAuthority") for _ in range(4)]   # room for signature and seal
+    blanks = [para("BCAuthority") for _ in range(L.SIGNATURE_SPACE)]   # signature and seal
     return table(SIGN_COLS, [row(
         cell(left,
              para("BCNoiNhanLabel", "{{ noi_nhan_label }}"),
@@ -297,12 +298,14 @@ def appendix_table() -> etree._Element:
         return ppr("BCTableText", jc="center")
 
     section_row = row(
-        cell(cols[0], para(None, "{{ r.tt }}", pprops=ppr("BCTableSection", jc="center"))),
-        cell(sum(cols[1:]), para("BCTableSection", "{{ r.content }}"), span=5),
+        cell(cols[0], para(None, "{{ r.tt }}", pprops=ppr("BCTableSection", keep_next=True, jc="center"))),
+        cell(sum(cols[1:]), para(None, "{{ r.content }}", pprops=ppr("BCTableSection", keep_next=True)),
+             span=5),
         cant_split=True)
     group_row = row(
-        cell(cols[0], para(None, "{{ r.tt }}", pprops=ppr("BCTableGroup", jc="center"))),
-        cell(sum(cols[1:]), para("BCTableGroup", "{{ r.content }}"), span=5),
+        cell(cols[0], para(None, "{{ r.tt }}", pprops=ppr("BCTableGroup", keep_next=True, jc="center"))),
+        cell(sum(cols[1:]), para(None, "{{ r.content }}", pprops=ppr("BCTableGroup", keep_next=True)),
+             span=5),
         cant_split=True)
     task_row = row(
         cell(cols[0], para(None, "{{ r.tt }}", pprops=centred())),
@@ -310,8 +313,8 @@ def appendix_table() -> etree._Element:
         cell(cols[2], para("BCTableText", "{{ r.lead }}")),
         cell(cols[3], para(None, "{{ r.deadline }}", pprops=centred())),
         cell(cols[4], para("BCTableText", "{{ r.status }}")),
-        cell(cols[5], para("BCTableText", "{{ r.result }}")),   # "\n" becomes a line break
-        cant_split=True)
+        cell(cols[5], para("BCTableText", "{{ r.result }}")))   # "\n" becomes a line break;
+    # a task row may split across pages (the renderer keeps the short ones whole)
     return table(cols, [
         head,
         control_row("{%tr for r in appendix.rows %}", cols),
@@ -370,50 +373,61 @@ def header_part(page_number: bool) -> etree._Element:
     return hdr
 
 
+def shared(name: str, **extra) -> tuple[dict, bool, bool, float]:
+    """Paragraph props, bold, italic, size of a style of pipeline/layout.py."""
+    st = L.STYLES[name]
+    props = {"line": round(st.line * 20), "line_rule": "exact",
+             "jc": {"justify": "both"}.get(st.align, st.align)}
+    if st.before:
+        props["before"] = round(st.before * 20)
+    if st.after:
+        props["after"] = round(st.after * 20)
+    if st.first_indent:
+        props["first"] = mm(st.first_indent)
+    if st.keep_next:
+        props["keep_next"] = True
+    props.update(extra)
+    return props, st.bold, st.italic, st.size
+
+
+def bc(sid: str, name: str, shared_name: str, based: str = "Normal", **extra):
+    props, bold, italic, size = shared(shared_name, **extra)
+    return (sid, name, "paragraph", based, props, bold, italic, size)
+
+
 # (style id, name, kind, based on, paragraph props, bold, italic, size)
 STYLES = [
     ("Normal", "Normal", "paragraph", None, {}, False, False, 14),
-    ("Header", "header", "paragraph", "Normal", {"jc": "center"}, False, False, 13),
+    ("Header", "header", "paragraph", "Normal", {"jc": "center"}, False, False, L.PAGE_NUMBER_SIZE),
     ("BCTag", "BC - Thẻ mẫu (bị xóa khi kết xuất)", "paragraph", "Normal", {}, False, False, 10),
     ("BCRule", "BC - Đường kẻ", "paragraph", "Normal",
-     {"line": 80, "line_rule": "exact", "jc": "center"}, False, False, 2),
+     {"line": L.RULE_LINE * 20, "line_rule": "exact", "jc": "center"}, False, False, 2),
     ("BCSpacer", "BC - Dòng đệm", "paragraph", "Normal",
      {"line": 120, "line_rule": "exact"}, False, False, 6),
-    ("BCIssuer", "BC - Cơ quan ban hành", "paragraph", "Normal", {"jc": "center"}, True, False, 13),
-    ("BCNumber", "BC - Số, ký hiệu", "paragraph", "Normal",
-     {"jc": "center", "before": 60}, False, False, 13),
-    ("BCNationalName", "BC - Quốc hiệu", "paragraph", "Normal", {"jc": "center"}, True, False, 12),
-    ("BCMotto", "BC - Tiêu ngữ", "paragraph", "Normal", {"jc": "center"}, True, False, 13),
-    ("BCDate", "BC - Địa danh, ngày tháng", "paragraph", "Normal",
-     {"jc": "center", "before": 60}, False, True, 13),
-    ("BCDocType", "BC - Tên loại văn bản", "paragraph", "Normal",
-     {"jc": "center", "before": 360, "keep_next": True}, True, False, 14),
-    ("BCSubject", "BC - Trích yếu", "paragraph", "Normal",
-     {"jc": "center", "keep_next": True}, True, False, 14),
-    ("BCRecipients", "BC - Kính gửi", "paragraph", "Normal",
-     {"tabs": [KG_LEFT + KG_HANG], "before": 120, "after": 240, "left": KG_LEFT + KG_HANG,
-      "hanging": KG_HANG}, False, False, 14),
-    ("BCBody", "BC - Đoạn văn", "paragraph", "Normal",
-     {"after": 120, "line": 288, "first": cm(1.27), "jc": "both"}, False, False, 14),
-    ("Heading1", "heading 1", "paragraph", "BCBody", {"keep_next": True, "outline": 0}, True, False, 14),
-    ("Heading2", "heading 2", "paragraph", "BCBody", {"keep_next": True, "outline": 1}, True, False, 14),
-    ("Heading3", "heading 3", "paragraph", "BCBody", {"keep_next": True, "outline": 2}, True, True, 14),
-    ("BCNoiNhanLabel", "BC - Nơi nhận", "paragraph", "Normal", {}, True, True, 12),
-    ("BCNoiNhan", "BC - Danh sách nơi nhận", "paragraph", "Normal", {}, False, False, 11),
-    ("BCAuthority", "BC - Thẩm quyền ký", "paragraph", "Normal", {"jc": "center"}, True, False, 14),
-    ("BCSigner", "BC - Họ tên người ký", "paragraph", "Normal", {"jc": "center"}, True, False, 14),
-    ("BCAppendixHeading", "BC - Phụ lục", "paragraph", "Normal",
-     {"jc": "center", "keep_next": True}, True, False, 14),
-    ("BCAppendixTitle", "BC - Tên phụ lục", "paragraph", "Normal",
-     {"jc": "center", "keep_next": True}, True, False, 14),
-    ("BCAppendixNote", "BC - Kèm theo", "paragraph", "Normal",
-     {"jc": "center", "after": 240, "keep_next": True}, False, True, 14),
-    ("BCTableHead", "BC - Bảng: tiêu đề cột", "paragraph", "Normal",
-     {"jc": "center", "before": 40, "after": 40}, True, False, 12),
-    ("BCTableText", "BC - Bảng: nội dung", "paragraph", "Normal",
-     {"before": 40, "after": 40}, False, False, 12),
-    ("BCTableSection", "BC - Bảng: mục", "paragraph", "BCTableText", {}, True, False, 12),
-    ("BCTableGroup", "BC - Bảng: nhóm nhiệm vụ", "paragraph", "BCTableText", {}, True, True, 12),
+    bc("BCIssuer", "BC - Cơ quan ban hành", "issuer"),
+    bc("BCNumber", "BC - Số, ký hiệu", "number"),
+    bc("BCNationalName", "BC - Quốc hiệu", "national_name"),
+    bc("BCMotto", "BC - Tiêu ngữ", "motto"),
+    bc("BCDate", "BC - Địa danh, ngày tháng", "date"),
+    bc("BCDocType", "BC - Tên loại văn bản", "doc_type"),
+    bc("BCSubject", "BC - Trích yếu", "subject"),
+    bc("BCRecipients", "BC - Kính gửi", "recipients", tabs=[KG_LEFT + KG_HANG],
+       left=KG_LEFT + KG_HANG, hanging=KG_HANG),
+    bc("BCBody", "BC - Đoạn văn", "body"),
+    bc("Heading1", "heading 1", "heading1", based="BCBody", outline=0),
+    bc("Heading2", "heading 2", "heading2", based="BCBody", outline=1),
+    bc("Heading3", "heading 3", "heading3", based="BCBody", outline=2),
+    bc("BCNoiNhanLabel", "BC - Nơi nhận", "noi_nhan_label"),
+    bc("BCNoiNhan", "BC - Danh sách nơi nhận", "noi_nhan"),
+    bc("BCAuthority", "BC - Thẩm quyền ký", "authority"),
+    bc("BCSigner", "BC - Họ tên người ký", "signer"),
+    bc("BCAppendixHeading", "BC - Phụ lục", "appendix_heading"),
+    bc("BCAppendixTitle", "BC - Tên phụ lục", "appendix_title"),
+    bc("BCAppendixNote", "BC - Kèm theo", "appendix_note"),
+    bc("BCTableHead", "BC - Bảng: tiêu đề cột", "table_head"),
+    bc("BCTableText", "BC - Bảng: nội dung", "table_text"),
+    bc("BCTableSection", "BC - Bảng: mục", "table_section", based="BCTableText"),
+    bc("BCTableGroup", "BC - Bảng: nhóm nhiệm vụ", "table_group", based="BCTableText"),
 ]
 
 

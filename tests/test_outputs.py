@@ -108,7 +108,7 @@ def test_issued_report_has_its_own_folder_and_is_never_replaced(project):
     assert r.returncode == 1, r.stderr
     issued = project / "output" / "2022-Q3" / "phat-hanh" / "45"
     assert {p.name for p in issued.iterdir()} == DRAFT_NAMES
-    assert f"Đã ghi vào output/2022-Q3/phat-hanh/45/:" in r.stdout
+    assert "Đã ghi vào output/2022-Q3/phat-hanh/45/:" in r.stdout
     m = json.loads((issued / "manifest.json").read_text(encoding="utf-8"))
     assert m["draft"] is False and m["metadata"]["CodeNumber"] == "45"
     (issued / "ban-ky-so.pdf").write_bytes(b"%PDF signed scan")  # the clerk files the signed copy beside it
