@@ -62,6 +62,7 @@ class Chart:
     note: str = ""                # a line under the legend
     alt: str = ""                 # what the chart says, for readers who cannot see it
     legend: bool = True
+    draw_title: bool = True       # False: the document prints the title as the chart's caption
 
 
 @dataclass
@@ -114,7 +115,7 @@ def _wrap(text: str, width: float, size: float = FONT_SIZE) -> list[str]:
 def layout(chart: Chart, width: float = WIDTH) -> Layout:
     boxes: list[_Box] = []
     y = PAD
-    for line in _wrap(chart.title, width - 2 * PAD, TITLE_SIZE):
+    for line in _wrap(chart.title, width - 2 * PAD, TITLE_SIZE) if chart.draw_title else []:
         y += TITLE_SIZE * 1.2
         boxes.append(_Box("text", width / 2, y, text=line, size=TITLE_SIZE, bold=True, anchor="middle"))
     y += ROW_GAP
@@ -157,8 +158,8 @@ def layout(chart: Chart, width: float = WIDTH) -> Layout:
                 boxes.append(_Box("text", x0 + 2, y + BAR * 0.75, text=bar.segments[0].text, size=FONT_SIZE - 0.5))
             y += BAR + BAR_GAP
         y = max(y - BAR_GAP, top + len(lines) * FONT_SIZE * 1.2) + ROW_GAP
-    boxes.append(_Box("rect", x0 - 0.4, PAD + TITLE_SIZE * 1.2, 0.8, y - PAD - TITLE_SIZE * 1.2 - ROW_GAP / 2,
-                      style=Style("", "#000000")))   # the axis
+    axis_top = PAD + (TITLE_SIZE * 1.2 if chart.draw_title else 0.0)
+    boxes.append(_Box("rect", x0 - 0.4, axis_top, 0.8, y - axis_top - ROW_GAP / 2, style=Style("", "#000000")))
     if chart.legend:
         x = PAD
         y += 2
@@ -178,11 +179,39 @@ def layout(chart: Chart, width: float = WIDTH) -> Layout:
 
 # --------------------------------------------------------------------------- SVG
 
-_HATCH_SVG = {
-    "diagonal": '<path d="M0,6 L6,0 M-1,1 L1,-1 M5,7 L7,5" stroke="#000" stroke-width="0.7"/>',
-    "cross": '<path d="M0,0 L6,6 M6,0 L0,6" stroke="#000" stroke-width="0.6"/>',
-    "horizontal": '<path d="M0,3 L6,3" stroke="#000" stroke-width="0.7"/>',
-}
+HATCH_STEP = 4.5   # pt between hatch lines
+
+
+def hatch_lines(x: float, y: float, w: float, h: float, kind: str,
+                step: float = HATCH_STEP) -> list[tuple[float, float, float, float]]:
+    """The hatch of a rectangle as line segments clipped to it (the same lines in SVG and PNG)."""
+    x1, y1 = x + w, y + h
+    out = []
+    if kind == "horizontal":
+        k = y + step / 2
+        while k < y1:
+            out.append((x, k, x1, k))
+            k += step
+        return out
+    c = x + y + step / 2              # lines x + y = c, rising to the right
+    while c < x1 + y1:
+        xs, xe = max(x, c - y1), min(x1, c - y)
+        if xs < xe:
+            out.append((xs, c - xs, xe, c - xe))
+        c += step
+    if kind == "cross":               # and lines x - y = c, falling to the right
+        c = x - y1 + step / 2
+        while c < x1 - y:
+            xs, xe = max(x, c + y), min(x1, c + y1)
+            if xs < xe:
+                out.append((xs, xs - c, xe, xe - c))
+            c += step
+    return out
+
+
+def _left(b: _Box) -> float:
+    width = text_width(b.text, b.size, b.bold)
+    return {"start": b.x, "middle": b.x - width / 2, "end": b.x - width}[b.anchor]
 
 
 def _fmt(x: float) -> str:
@@ -193,24 +222,19 @@ def to_svg(chart: Chart, width: float = WIDTH) -> str:
     lay = layout(chart, width)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{_fmt(lay.width)}pt" '
            f'height="{_fmt(lay.height)}pt" viewBox="0 0 {_fmt(lay.width)} {_fmt(lay.height)}">',
-           f"<title>{escape(chart.title)}</title>", f"<desc>{escape(chart.alt)}</desc>", "<defs>"]
-    hatches = {s.hatch: s for s in chart.styles if s.hatch}
-    for name in hatches:
-        out.append(f'<pattern id="hatch-{name}" width="6" height="6" patternUnits="userSpaceOnUse">'
-                   f'{_HATCH_SVG[name]}</pattern>')
-    out.append("</defs>")
+           f"<title>{escape(chart.title)}</title>", f"<desc>{escape(chart.alt)}</desc>"]
     for b in lay.boxes:
         if b.kind == "rect":
             out.append(f'<rect x="{_fmt(b.x)}" y="{_fmt(b.y)}" width="{_fmt(b.w)}" height="{_fmt(b.h)}" '
                        f'fill="{b.style.fill}" stroke="#000" stroke-width="{0 if not b.style.name else 0.4}"/>')
-            if b.style.hatch:
-                out.append(f'<rect x="{_fmt(b.x)}" y="{_fmt(b.y)}" width="{_fmt(b.w)}" height="{_fmt(b.h)}" '
-                           f'fill="url(#hatch-{b.style.hatch})" stroke="#000" stroke-width="0.4"/>')
-        else:
+            if b.style.hatch:   # plain lines, no <pattern>: a pattern is a transparency group, which PDF/A-1 forbids
+                path = " ".join(f"M{_fmt(x1)},{_fmt(y1)} L{_fmt(x2)},{_fmt(y2)}"
+                                for x1, y1, x2, y2 in hatch_lines(b.x, b.y, b.w, b.h, b.style.hatch))
+                out.append(f'<path d="{path}" stroke="#000" stroke-width="0.6" fill="none"/>')
+        else:   # anchored at its start: WeasyPrint draws a text-anchor shift as a transparency group (not PDF/A-1)
             weight = ' font-weight="bold"' if b.bold else ""
-            out.append(f'<text x="{_fmt(b.x)}" y="{_fmt(b.y)}" font-family="{FONT_FAMILY}" '
-                       f'font-size="{_fmt(b.size)}"{weight} text-anchor="{b.anchor}" fill="{b.color}">'
-                       f"{escape(b.text)}</text>")
+            out.append(f'<text x="{_fmt(_left(b))}" y="{_fmt(b.y)}" font-family="{FONT_FAMILY}" '
+                       f'font-size="{_fmt(b.size)}"{weight} fill="{b.color}">{escape(b.text)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -230,7 +254,8 @@ def to_png(chart: Chart, width: float = WIDTH, dpi: int = PNG_DPI) -> bytes:
             draw.rectangle(box, fill=b.style.fill, outline="#000000" if b.style.name else None,
                            width=max(1, round(0.4 * k)))
             if b.style.hatch:
-                _hatch(img, box, b.style.hatch, k)
+                for x1, y1, x2, y2 in hatch_lines(b.x, b.y, b.w, b.h, b.style.hatch):
+                    draw.line([(x1 * k, y1 * k), (x2 * k, y2 * k)], fill="#000000", width=max(1, round(0.6 * k)))
                 draw.rectangle(box, outline="#000000", width=max(1, round(0.4 * k)))
         else:
             font = _font(b.bold, b.size * k)
@@ -239,25 +264,6 @@ def to_png(chart: Chart, width: float = WIDTH, dpi: int = PNG_DPI) -> bytes:
     raw = io.BytesIO()
     img.save(raw, format="PNG", dpi=(dpi, dpi))
     return raw.getvalue()
-
-
-def _hatch(img, box, kind: str, k: float) -> None:
-    from PIL import Image, ImageDraw
-
-    x0, y0, x1, y1 = box
-    w, h = max(1, x1 - x0 + 1), max(1, y1 - y0 + 1)
-    step, line = max(3, round(6 * k * 0.75)), max(1, round(0.7 * k))
-    tile = Image.new("L", (w, h), 0)
-    d = ImageDraw.Draw(tile)
-    if kind in ("diagonal", "cross"):
-        for s in range(-h, w + h, step):
-            d.line([(s, h), (s + h, 0)], fill=255, width=line)
-            if kind == "cross":
-                d.line([(s, 0), (s + h, h)], fill=255, width=line)
-    else:
-        for s in range(step // 2, h, step):
-            d.line([(0, s), (w, s)], fill=255, width=line)
-    img.paste((0, 0, 0), (x0, y0), tile)
 
 
 def save(chart: Chart, folder: Path, stem: str) -> tuple[Path, Path]:
@@ -272,4 +278,8 @@ def from_dict(data: dict) -> Chart:
     rows = [Row(r["label"], [Bar(b["caption"], [Segment(**s) for s in b["segments"]]) for b in r["bars"]])
             for r in data["rows"]]
     return Chart(data["title"], rows, [Style(**s) for s in data["styles"]], data["scale"], data.get("note", ""),
-                 data.get("alt", ""), data.get("legend", True))
+                 data.get("alt", ""), data.get("legend", True), data.get("draw_title", True))
+
+
+def mm_to_pt(mm: float) -> float:
+    return mm * 72 / 25.4

@@ -102,7 +102,7 @@ def format_sheet(ws, header_row: int = 3) -> None:
         ws.row_dimensions[r].height = round(lines * LINE_PT * size / FONT_SIZE + 3, 1)
 
 
-RATE_NOTE = ("Tỷ lệ hoàn thành = số nhiệm vụ đã hoàn thành (đúng hạn hoặc quá hạn) / số nhiệm vụ có "
+RATE_NOTE = ("Tỷ lệ hoàn thành = số nhiệm vụ đã hoàn thành (đúng hạn, quá hạn hoặc chưa xác định) / số nhiệm vụ có "
              "thời hạn cố định; nhiệm vụ thực hiện thường xuyên không tính; «không áp dụng» khi không có "
              "nhiệm vụ nào có thời hạn.")
 
@@ -178,8 +178,80 @@ def _percent_column(ws, col: int, n_rows: int) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="right")
 
 
+PROVINCE_SHEET = "Kiến nghị với UBND tỉnh"
+CHART_SHEET = "Biểu đồ"
+
+
+def _province_proposals_sheet(ws, master: Master, merged: Merged) -> None:
+    """The proposals agencies addressed to the UBND tỉnh: for the leaders, never in the report."""
+    from pipeline.drafting.body import province_proposals, short_name
+
+    rows = []
+    for item in province_proposals(merged):
+        for task_id, agency in item.sources:
+            lead = next(l for l in merged.statuses[task_id].leads if l.agency == agency)
+            where = f"{lead.file}, dòng {lead.row}" if lead.file else ""
+            rows.append([task_id, short_name(master.task(task_id)), master.agencies[agency].name, item.text, where])
+    write_table(ws, "CÁC KIẾN NGHỊ CÁC CƠ QUAN GỬI UBND TỈNH (KHÔNG ĐƯA VÀO BÁO CÁO GỬI THỦ TƯỚNG CHÍNH PHỦ)",
+                ["Mã nhiệm vụ", "Nhiệm vụ", "Cơ quan chủ trì", "Nội dung kiến nghị", "Tệp, dòng"],
+                [11, 40, 28, 60, 34], rows,
+                note="Kiến nghị các cơ quan chọn «Kiến nghị với: UBND tỉnh» (phiếu mẫu cũ: mọi kiến nghị) để lãnh "
+                     "đạo UBND tỉnh xem xét, chỉ đạo." if rows else "Kỳ này không có kiến nghị nào gửi UBND tỉnh.")
+
+
+def _chart_sheet(ws, charts: dict[str, dict]) -> None:
+    """Each chart's figures as a table, and a native Excel bar chart drawn from them."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
+
+    ws.cell(row=1, column=1, value="BIỂU ĐỒ (SỐ LIỆU VÀ BIỂU ĐỒ NHƯ TRONG BÁO CÁO)").font = \
+        Font(name=_FONT, size=13, bold=True)
+    row = 2
+    for key, data in charts.items():
+        styles = [st["name"] for st in data["styles"]]
+        stacked = len(styles) > 2 or key == "by_part"
+        put_value(ws.cell(row=row, column=1), data["title"]).font = Font(name=_FONT, size=FONT_SIZE, bold=True)
+        head = row + 1
+        _put(ws, head, 1, "", bold=True)
+        for c, name in enumerate(styles, start=2):
+            _put(ws, head, c, name, bold=True).alignment = Alignment(wrap_text=True, horizontal="center")
+        r = head
+        for chart_row in data["rows"]:
+            for bar in chart_row["bars"]:
+                r += 1
+                label = chart_row["label"] + (f" – {bar['caption']}" if bar["caption"] else "")
+                _put(ws, r, 1, label)
+                values = {seg["style"]: seg["value"] for seg in bar["segments"]}
+                for c in range(len(styles)):
+                    v = values.get(c)
+                    cell = _put(ws, r, c + 2, (v / 100 if v is not None and not stacked else v))
+                    if not stacked:
+                        cell.number_format = "0%"
+        chart = BarChart()
+        chart.type = "bar"
+        chart.grouping = "stacked" if stacked else "clustered"
+        if stacked:
+            chart.overlap = 100
+        chart.title = data["title"]
+        chart.style = 2   # greys: prints in black and white, values labelled
+        chart.add_data(Reference(ws, min_col=2, max_col=1 + len(styles), min_row=head, max_row=r), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=r))
+        chart.dataLabels = DataLabelList()
+        chart.dataLabels.showVal = True
+        chart.y_axis.title = "Số nhiệm vụ" if stacked else "Tỷ lệ hoàn thành"
+        chart.height, chart.width = max(7.5, 0.8 * (r - head) + 3), 24
+        ws.add_chart(chart, f"{get_column_letter(len(styles) + 3)}{row}")
+        row = max(r + 2, row + int(chart.height * 2.1) + 2)
+    ws.column_dimensions["A"].width = 36
+    for c in range(2, 8):
+        ws.column_dimensions[get_column_letter(c)].width = 13
+    format_sheet(ws, header_row=3)
+
+
 def write_consolidated(path: Path, master: Master, merged: Merged, problems: list[Problem],
-                       files: list[dict], stamp: datetime) -> Path:
+                       files: list[dict], stamp: datetime, charts: dict[str, dict] | None = None) -> Path:
+    """`charts`: the report's charts (plain data, pipeline.charts): the sheet «Biểu đồ» holds their figures
+    and draws them as native Excel charts."""
     wb = openpyxl.Workbook()
     # Column widths are counted in digits of the workbook's default font: make it the font
     # of the cells, so Excel (Calibri) and LibreOffice (no Calibri) print the same widths.
@@ -240,6 +312,10 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
            total=["", "Tổng cộng (nhiệm vụ có nhiều cơ quan chủ trì được tính cho từng cơ quan)", "",
                   *_count_row(_counts(everything))], note=RATE_NOTE)
     _percent_column(ws, 5 + len(STATUS_ORDER), len(rows) + 1)
+
+    _province_proposals_sheet(wb.create_sheet(PROVINCE_SHEET), master, merged)
+    if charts:
+        _chart_sheet(wb.create_sheet(CHART_SHEET), charts)
 
     ws = wb.create_sheet("Vấn đề")
     _table(ws, "CÁC VẤN ĐỀ PHÁT HIỆN KHI ĐỌC PHIẾU BÁO CÁO",

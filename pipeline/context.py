@@ -10,7 +10,8 @@ from datetime import date
 
 from pipeline.config import PlanConfig
 from pipeline.errors import PipelineError
-from pipeline.drafting.blocks import Draft, Heading
+from pipeline.drafting.blocks import Draft, Figure, Heading
+from pipeline.drafting.figures import report_charts
 from pipeline.drafting.body import draft_report, load_phrasebook
 from pipeline.drafting.body import subject as report_subject
 from pipeline.drafting.phrasebook import Phrasebook
@@ -58,20 +59,30 @@ def _appendix_rows(master: Master, merged: Merged, draft: Draft, comparison: Com
         rows.append({
             "kind": "task", "tt": task.number, "content": task.content,
             "lead": lead + (f" ({task.lead_note})" if task.lead_note else ""),
-            "deadline": task.deadline_text, "status": merged.statuses[task.id].label,
+            "deadline": task.deadline_text, "status": _status_cell(merged.statuses[task.id].label, task.id, comparison),
             "result": draft.summaries[task.id].printed,
             "previous": comparison.previous_label(task.id) if comparison else "",
         })
     return rows
 
 
+def _status_cell(label: str, task_id: str, comparison: Comparison | None) -> str:
+    """The status at the cut-off, and beneath it the status in the previous period's record."""
+    before = comparison.previous_label(task_id) if comparison else ""
+    if not before:
+        return label
+    return f"{label}\n({comparison.previous.period.label}: {before[:1].lower() + before[1:]})"
+
+
 def _body(draft: Draft) -> list[dict]:
     out = []
     for item in draft.body:
         if isinstance(item, Heading):
-            out.append({"style": item.style, "lead": "", "text": item.text, "id": ""})
+            out.append({"style": item.style, "lead": "", "text": item.text, "id": "", "chart": ""})
+        elif isinstance(item, Figure):
+            out.append({"style": "figure", "lead": "", "text": item.caption, "id": "", "chart": item.chart})
         elif item.printed:
-            out.append({"style": "paragraph", "lead": "", "text": item.printed, "id": item.code})
+            out.append({"style": "paragraph", "lead": "", "text": item.printed, "id": item.code, "chart": ""})
     return out
 
 
@@ -94,7 +105,8 @@ def build_context(config: PlanConfig, master: Master, merged: Merged, issue: Iss
     `comparison` the previous period's record (the appendix shows each task's status then)."""
     period = merged.period
     pb = phrasebook or load_phrasebook()
-    draft = draft or draft_report(config, master, merged, phrasebook=pb)
+    draft = draft or draft_report(config, master, merged, phrasebook=pb, comparison=comparison,
+                                  charts=report_charts(master, merged, comparison))
     subject = report_subject(config, period.label, pb)
     if issue:
         number = f"Số: {issue.number_text}/{config.notation}"
@@ -149,5 +161,6 @@ def build_context(config: PlanConfig, master: Master, merged: Merged, issue: Iss
             "Description": (f"Báo cáo định kỳ {period.label} về kết quả thực hiện Kế hoạch số {config.plan_number}"
                             + ("" if issue else " (bản dự thảo trình ký, chưa cấp số)")),
         },
+        "charts": draft.charts,
         "review": [] if issue else _review(draft),
     }

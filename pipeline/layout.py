@@ -56,6 +56,8 @@ STYLES: dict[str, Style] = {
     "heading2": Style(14, 18, bold=True, align="justify", after=6, first_indent=12.7, keep_next=True),
     "heading3": Style(14, 18, bold=True, italic=True, align="justify", after=6, first_indent=12.7,
                       keep_next=True),
+    "figure": Style(14, 18, align="center", before=6, keep_next=True),   # the chart: its picture
+    "caption": Style(13, 16, italic=True, align="center", after=8),      # under it: "Biểu đồ 1. …"
     "noi_nhan_label": Style(12, 15, bold=True, italic=True),
     "noi_nhan": Style(11, 13),
     "authority": Style(14, 17, bold=True, align="center"),
@@ -71,6 +73,7 @@ STYLES: dict[str, Style] = {
 }
 
 # Rules under the issuing body, the motto and the subject (mm), and their paragraph.
+CHART_WIDTH = 150.0    # mm: a chart in the portrait body, a little narrower than the text
 ISSUER_RULE = 18.0
 MOTTO_RULE = 56.1      # "Độc lập - Tự do - Hạnh phúc" in bold 13 pt
 SUBJECT_RULE = 50.0

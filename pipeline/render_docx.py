@@ -18,14 +18,15 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import nodes
 
-from pipeline import docx_layout
+from pipeline import docx_layout, layout
 from pipeline.archive import normalize_zip_bytes, write_bytes_atomic
 from pipeline.context import document_date
 from pipeline.errors import PipelineError
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "docx" / "bao-cao.docx"
 
-BODY_STYLES = ("paragraph", "heading1", "heading2", "heading3")
+BODY_STYLES = ("paragraph", "heading1", "heading2", "heading3", "figure")
+FIGURE_STYLE = "BCFigure"   # the template's paragraph a chart's picture goes into
 
 # docxtpl tags that remove their whole paragraph / row / cell ({%p …%}, {{p …}}, {#p …#}).
 _STRUCTURAL_TAG = re.compile(r"\{([%{#])(p|tr|tc)\s")
@@ -51,12 +52,35 @@ def render_docx(context: dict, out_path: Path, template: Path = DEFAULT_TEMPLATE
     except jinja2.TemplateError as exc:
         raise PipelineError(f"Không kết xuất được mẫu Word «{template.name}»: {exc}") from exc
     _set_core_properties(tpl.docx, context)
+    _place_charts(tpl.docx, context)
     docx_layout.apply(tpl.docx, context)
 
     raw = io.BytesIO()
     tpl.save(raw)
     write_bytes_atomic(out_path, normalize_zip_bytes(raw.getvalue()))
     return out_path
+
+
+def _place_charts(document, context: dict) -> None:
+    """Each figure paragraph of the template holds its chart's key: put the chart's picture there
+    (drawn from the same data as the PDF's vector chart), with the chart's description as alt text."""
+    from docx.shared import Mm
+
+    from pipeline import charts
+
+    for p in document.paragraphs:
+        if p.style is None or p.style.style_id != FIGURE_STYLE:
+            continue
+        key = p.text.strip()
+        if key not in context.get("charts", {}):
+            raise PipelineError(f"Mẫu Word có biểu đồ «{key}» không có trong nội dung báo cáo.")
+        chart = charts.from_dict(context["charts"][key])
+        png = charts.to_png(chart, width=charts.mm_to_pt(layout.CHART_WIDTH))
+        for run in list(p.runs):
+            run._r.getparent().remove(run._r)
+        shape = p.add_run().add_picture(io.BytesIO(png), width=Mm(layout.CHART_WIDTH))
+        shape._inline.docPr.set("descr", chart.alt)
+        shape._inline.docPr.set("title", chart.title)
 
 
 def _check_body_styles(context: dict) -> None:

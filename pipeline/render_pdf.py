@@ -41,7 +41,7 @@ VARIANTS = {
 ATTACHMENT_RELATIONSHIP = "Data"
 ATTACHMENT_DESCRIPTION = "Số liệu tổng hợp làm căn cứ lập báo cáo"
 
-BODY_STYLES = ("paragraph", "heading1", "heading2", "heading3")
+BODY_STYLES = ("paragraph", "heading1", "heading2", "heading3", "figure")
 ROW_KINDS = ("section", "group", "task")
 APPENDIX_COLUMNS = 6
 
@@ -144,6 +144,14 @@ def _environment() -> Environment:
     return env
 
 
+def _charts_svg(context: dict) -> dict[str, Markup]:
+    """The charts as inline SVG: vector, with their text as text (selectable), in the report's font."""
+    from . import charts
+    width = charts.mm_to_pt(layout.CHART_WIDTH)
+    return {key: Markup(charts.to_svg(charts.from_dict(data), width=width))
+            for key, data in context.get("charts", {}).items()}
+
+
 def render_html(context: dict, part: str = "all") -> str:
     """The report as HTML (also handy to inspect the layout in a browser).
 
@@ -158,7 +166,8 @@ def render_html(context: dict, part: str = "all") -> str:
                    "appendix": layout.plan_appendix(context["appendix"])}
     try:
         return _environment().get_template(TEMPLATE_NAME).render(
-            **context, font_faces=faces, fallback_face=fallback_face(), layout=page_layout, part=part)
+            **context, font_faces=faces, fallback_face=fallback_face(), layout=page_layout, part=part,
+            charts_svg=_charts_svg(context) if part != "appendix" else {})
     except TemplateError as exc:
         raise PipelineError(f"Mẫu HTML {TEMPLATE_NAME} không dựng được: {exc}") from exc
 

@@ -16,6 +16,7 @@ from pipeline.docx_review import add_review_comments
 from pipeline.drafting.blocks import Draft
 from pipeline.drafting.body import draft_report
 from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
+from pipeline.drafting.figures import report_charts
 from pipeline.drafting.editorial import apply_edits, read_edits, write_editorial
 from pipeline.drafting.issuing import check_cited_dates, check_issue_date, mark_done_after_issue, refuse_if_unsettled
 from pipeline.errors import WARNING, Problem
@@ -76,7 +77,8 @@ def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folde
            problems: list[Problem], comparison: Comparison | None) -> tuple[Draft, dict, Path | None]:
     """The drafted report with the clerk's edits (input/<period>/bien-tap.xlsx) applied."""
     superseded = [f.path.name for f in collection.files if f.outcome == "superseded"]
-    draft = draft_report(config, master, merged, collection.rejected, superseded, comparison=comparison)
+    draft = draft_report(config, master, merged, collection.rejected, superseded, comparison=comparison,
+                         charts=report_charts(master, merged, comparison))
     if issue:
         mark_done_after_issue(draft, merged, issue.date)
     edits, editorial_in = {}, folder / EDITORIAL_FILE
@@ -153,7 +155,8 @@ def _write_outputs(tmp_dir: Path, config, master, period, merged, context, probl
 
     base = f"bao-cao-{period.code}"
     outputs = {
-        "workbook": write_consolidated(tmp_dir / "tong-hop.xlsx", master, merged, problems, files, stamp),
+        "workbook": write_consolidated(tmp_dir / "tong-hop.xlsx", master, merged, problems, files, stamp,
+                                       context["charts"]),
         "problems": write_problem_list(tmp_dir / "van-de.txt", problems, period.label),
         "context": write_bytes_atomic(tmp_dir / "noi-dung.json", json.dumps(
             context, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")),

@@ -265,6 +265,10 @@ def body_loop() -> list[etree._Element]:
         para("Heading2", heading),
         tag('{%p elif p.style == "heading3" %}'),
         para("Heading3", heading),
+        # a chart: its picture is put in the BCFigure paragraph after rendering (pipeline.render_docx)
+        tag('{%p elif p.style == "figure" %}'),
+        para("BCFigure", "{{ p.chart }}"),
+        para("BCCaption", "{{ p.text }}"),
         tag("{%p else %}"),
         para("BCBody", text_run("{{ p.lead }}", rpr(bold=True)), "{{ p.text }}"),
         tag("{%p endif %}"),
@@ -417,6 +421,8 @@ STYLES = [
     bc("Heading1", "heading 1", "heading1", based="BCBody", outline=0),
     bc("Heading2", "heading 2", "heading2", based="BCBody", outline=1),
     bc("Heading3", "heading 3", "heading3", based="BCBody", outline=2),
+    bc("BCFigure", "BC - Biểu đồ", "figure", line=240, line_rule="auto"),   # a picture: never an exact pitch
+    bc("BCCaption", "BC - Chú thích biểu đồ", "caption"),
     bc("BCNoiNhanLabel", "BC - Nơi nhận", "noi_nhan_label"),
     bc("BCNoiNhan", "BC - Danh sách nơi nhận", "noi_nhan"),
     bc("BCAuthority", "BC - Thẩm quyền ký", "authority"),

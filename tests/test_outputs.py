@@ -342,10 +342,11 @@ def _mount(*args) -> str | None:
 
 @pytest.fixture
 def tiny_disk(tmp_path):
-    """A 400 KB tmpfs: room for one draft (about 240 KB) but not for building a second beside it."""
+    """A 1 MB tmpfs: room for one draft and the period records (about 420 KB) but, with a filler, not for
+    building a second draft beside it."""
     where = tmp_path / "dia-nho"
     where.mkdir()
-    why = _mount("-t", "tmpfs", "-o", "size=400k", "tmpfs", str(where))
+    why = _mount("-t", "tmpfs", "-o", "size=1m", "tmpfs", str(where))
     if why:
         pytest.skip(f"cannot mount a small tmpfs here to fill a disk for real ({why})")
     yield where
@@ -357,7 +358,7 @@ def test_disk_full_is_one_sentence_and_leaves_nothing_behind(project, tiny_disk)
     assert r.returncode == 1, r.stderr  # the first draft fits
     period_dir = tiny_disk / "2022-Q3"
     before = _tree(period_dir, lock=False)
-    (tiny_disk / "filler").write_bytes(b"x" * 100_000)
+    (tiny_disk / "filler").write_bytes(b"x" * 450_000)
     r = _report(project, "--output", str(tiny_disk))
     assert r.returncode == 2, (r.returncode, r.stderr)  # not 134: qpdf's C++ error does not abort the process
     assert r.stderr == (f"Lỗi: Hết chỗ trống trên đĩa khi ghi vào «{period_dir}»; hãy giải phóng chỗ trống rồi "

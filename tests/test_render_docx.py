@@ -668,8 +668,8 @@ def test_appendix_columns_rows_and_numbers_follow_the_shared_rules(raw_doc, ctx)
 
 def test_long_headings_do_not_keep_with_next(context, tmp_path):
     long_text = "1. " + "Tiêu đề rất dài của một khoản trong báo cáo " * 6
-    context["body"][1:1] = [{"style": "heading2", "lead": "", "text": "2. Tiêu đề ngắn"},
-                            {"style": "heading2", "lead": "", "text": long_text}]
+    context["body"][1:1] = [{"style": "heading2", "lead": "", "text": "2. Tiêu đề ngắn", "id": "", "chart": ""},
+                            {"style": "heading2", "lead": "", "text": long_text, "id": "", "chart": ""}]
     doc = Document(str(render_docx(context, tmp_path / "h.docx")))
     short = next(p for p in doc.paragraphs if plain(p.text) == "2. Tiêu đề ngắn")
     long_ = next(p for p in doc.paragraphs if plain(p.text).startswith("1. Tiêu đề rất dài"))

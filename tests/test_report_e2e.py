@@ -202,7 +202,8 @@ def test_pdf_embeds_the_consolidated_workbook(draft):
 
 def test_consolidated_workbook_content(draft):
     wb = openpyxl.load_workbook(draft.outputs["workbook"])
-    assert wb.sheetnames == ["Tổng hợp", "Theo phần", "Theo cơ quan", "Vấn đề", "Tệp đã đọc"]
+    assert wb.sheetnames == ["Tổng hợp", "Theo phần", "Theo cơ quan", "Kiến nghị với UBND tỉnh", "Biểu đồ", "Vấn đề",
+                             "Tệp đã đọc"]
     header = [c.value for c in wb["Theo phần"][3]]
     col = {name: header.index(name) for name in header}
     rate = "Tỷ lệ hoàn thành (trên số nhiệm vụ có thời hạn)"

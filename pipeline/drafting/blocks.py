@@ -64,9 +64,16 @@ class Heading:
 
 
 @dataclass
+class Figure:
+    chart: str            # key of the context's "charts"
+    caption: str          # "Biểu đồ 1. Tình trạng …", printed under the chart
+
+
+@dataclass
 class Draft:
-    body: list            # Heading | Block, in reading order
+    body: list            # Heading | Block | Figure, in reading order
     summaries: dict[str, Block]   # task id -> the appendix «Kết quả thực hiện» block
+    charts: dict[str, dict] = field(default_factory=dict)   # the charts the Figure items show (plain data)
 
     @property
     def blocks(self) -> list[Block]:

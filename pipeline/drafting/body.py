@@ -7,14 +7,14 @@ printed. The result is a `Draft` of blocks the clerk reviews in bien-tap.xlsx.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.config import PlanConfig
 from pipeline.drafting.blocks import (DONE_AFTER_CUTOFF, REJECTED_ROW, REWRITTEN, SILENT_AGENCIES, STATUS_BACKWARDS,
-                                      UNDATED_DONE, WITHHELD, Block, Draft, Heading)
+                                      UNDATED_DONE, WITHHELD, Block, Draft, Figure, Heading)
 from pipeline.drafting.phrasebook import Phrasebook
 from pipeline.history import Comparison
 from pipeline.drafting.voice import Voiced, voice
@@ -49,6 +49,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "figures.undated": ("count",),
     "figures.not_reported": ("count", "share"),
     "figures.silent": ("count", "agencies"),
+    "figures.chart_caption": ("number", "title"),
     "figures.compare": ("previous", "previous_done", "total", "changes"),
     "figures.compare_completed": ("count", "tasks"),
     "figures.compare_overdue": ("count", "tasks"),
@@ -148,6 +149,7 @@ class _Ctx:
     merged: Merged
     pb: Phrasebook
     comparison: Comparison | None = None
+    charts: dict[str, dict] = field(default_factory=dict)
 
     def agency_names(self, code: str) -> tuple[str, ...]:
         a = self.master.agencies[code]
@@ -174,11 +176,12 @@ class _Ctx:
 
 def draft_report(config: PlanConfig, master: Master, merged: Merged, rejected: pd.DataFrame | None = None,
                  superseded_files=(), phrasebook: Phrasebook | None = None,
-                 comparison: Comparison | None = None) -> Draft:
+                 comparison: Comparison | None = None, charts: dict[str, dict] | None = None) -> Draft:
     """`rejected`: the collection's rejected rows; rows of `superseded_files` (an agency's older form) are
-    not points, the agency's later form stands for them. `comparison`: the previous period's record."""
+    not points, the agency's later form stands for them. `comparison`: the previous period's record.
+    `charts`: the charts (plain data) to show after the overall figures, captioned in order."""
     pb = phrasebook or load_phrasebook()
-    c = _Ctx(config, master, merged, pb, comparison)
+    c = _Ctx(config, master, merged, pb, comparison, charts or {})
     summaries = {t.id: _summary(c, t) for t in master.tasks}
     body: list = [_block(c, "mo-dau", "Mở đầu", pb.say("opening", directive_citation=config.directive_citation,
                                                          issuer=config.issuer_name, period=merged.period.label))]
@@ -190,7 +193,7 @@ def draft_report(config: PlanConfig, master: Master, merged: Merged, rejected: p
     body += _next(c)
     body.append(_block(c, "ket-thuc", "Câu kết", closing(c)))
     _rejected_points(c, rejected, set(superseded_files), summaries, body)
-    return Draft(body, summaries)
+    return Draft(body, summaries, c.charts)
 
 
 def load_phrasebook(path: Path = PHRASEBOOK) -> Phrasebook:
@@ -291,6 +294,8 @@ def _figures(c: _Ctx) -> list:
                                      f"{_and([c.master.agencies[x].name for x in m.missing_agencies])}. "
                                      "Đôn đốc hoặc ghi «Đã kiểm tra» nếu vẫn trình ký như vậy.")
         out.append(block)
+    for number, (key, chart) in enumerate(c.charts.items(), start=1):
+        out.append(Figure(key, pb.say("figures.chart_caption", number=str(number), title=chart["title"])))
     return out
 
 

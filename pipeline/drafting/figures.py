@@ -98,7 +98,14 @@ def completion_by_agency(master: Master, merged: Merged, comparison: Comparison 
     return Chart(title, [r for _, _, r in entries], styles, 100.0, note=note.strip(), alt=alt)
 
 
+CHART_KEYS = ("by_part", "by_agency")
+
+
 def report_charts(master: Master, merged: Merged, comparison: Comparison | None) -> dict[str, dict]:
-    """The charts as plain data for the context (both renderers draw them from here)."""
-    return {"by_part": asdict(status_by_part(master, merged, comparison)),
-            "by_agency": asdict(completion_by_agency(master, merged, comparison))}
+    """The charts as plain data for the context (both renderers draw them from here); their titles are
+    printed as captions, so the pictures leave them out."""
+    charts = {"by_part": status_by_part(master, merged, comparison),
+              "by_agency": completion_by_agency(master, merged, comparison)}
+    for chart in charts.values():
+        chart.draw_title = False
+    return {key: asdict(chart) for key, chart in charts.items()}
