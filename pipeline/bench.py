@@ -76,6 +76,33 @@ def stage_sample_report(work: Path) -> dict:
     return {"seconds": total, "outputs": sorted(p.name for p in result.outputs.values())}
 
 
+def stage_charts(work: Path, n_tasks: int, n_agencies: int) -> dict:
+    """The charts' cost: importing the drawing code, and drawing both charts (SVG for the PDF, PNG for the
+    DOCX) for the national case (one bar per lead agency) and for the sample."""
+    t0 = time.perf_counter()
+    from pipeline import charts
+    import PIL.Image  # noqa: F401  (imported by the PNG painter: counted here)
+    imported = time.perf_counter() - t0
+
+    import pandas as pd
+    from pipeline.bench_data import synthetic_master
+    from pipeline.drafting.figures import report_charts
+    from pipeline.merge import merge
+    from pipeline.periods import parse_period
+
+    def draw(data: dict) -> None:
+        for chart in data.values():
+            c = charts.from_dict(chart)
+            charts.to_svg(c)
+            charts.to_png(c)
+
+    master = synthetic_master(n_tasks, n_agencies)
+    merged = merge(master, parse_period("2022-Q3"), pd.DataFrame(), [])
+    national, _ = _timed(lambda: draw(report_charts(master, merged, None)))
+    return {"seconds": imported + national, "import_s": round(imported, 3), "draw_national_s": round(national, 3),
+            "bars": len(master.lead_codes())}
+
+
 def _big_context(n_tasks: int):
     import pandas as pd
     from pipeline.bench_data import synthetic_master
@@ -142,6 +169,8 @@ STAGES = {  # name -> (label, function of (work folder, parsed arguments))
     "collect-openpyxl": ("Đọc + kiểm tra + hợp nhất (openpyxl)",
                          lambda w, a: stage_collect(w, a.tasks, a.agencies, "openpyxl")),
     "sample-report": ("Báo cáo mẫu quý III (DOCX + PDF + tổng hợp)", lambda w, a: stage_sample_report(w)),
+    "charts": ("Biểu đồ: nạp mã vẽ + vẽ 2 biểu đồ SVG và PNG (cả nước)",
+               lambda w, a: stage_charts(w, a.tasks, a.agencies)),
     "big-docx": ("Phụ lục 2.000 nhiệm vụ: DOCX (docxtpl)", lambda w, a: stage_big_docx(w, a.big)),
     "big-pdf": ("Phụ lục 2.000 nhiệm vụ: PDF/A (WeasyPrint)", lambda w, a: stage_big_pdf(w, a.big)),
     "big-libreoffice": ("Phụ lục 2.000 nhiệm vụ: LibreOffice DOCX → PDF", lambda w, a: stage_big_libreoffice(w)),
