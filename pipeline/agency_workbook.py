@@ -4,14 +4,23 @@ Task cells are locked, input cells unlocked, the sheets protected without a pass
 is to prevent accidents, not to keep secrets) and the workbook structure locked, so sheets cannot
 be renamed, deleted or unhidden by accident. Output is byte-for-byte deterministic for the same
 inputs and `generated_at`.
+
+Carried answers (`Carried`): the agency's last accepted answers are pre-filled in the status,
+completion date, progress, results and document cells, on a pale blue fill, with a legend above
+the table, a paragraph in «Hướng dẫn» and their digests in the hidden sheet (pipeline.sheet_layout).
+A task done on time in that period keeps its row, pre-filled, its input cells locked and grey, with
+a note that no new answer is needed. Difficulties and proposals are never carried.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Mapping
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.styles.fonts import Font as _Font
 from openpyxl.utils.indexed_list import IndexedList
@@ -34,8 +43,52 @@ _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")    # pale yellow: "write here"
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
+_CARRIED_FILL = PatternFill("solid", fgColor="DDEBF7")  # pale blue: "said last time, check it"
+_SETTLED_FILL = PatternFill("solid", fgColor="E7E6E6")  # grey: done on time, locked
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
+
+
+@dataclass(frozen=True)
+class Carried:
+    """The previous period's answers to pre-fill. `answers`: (task id, agency code) -> an answer with
+    .status (the agency's word), .completed_on, .progress, .results, .output_doc (history.Answer);
+    `settled`: ids of the tasks done on time in that period (pre-filled and locked)."""
+    period_code: str
+    period_label: str
+    answers: Mapping[tuple[str, str], object]
+    settled: frozenset[str] = field(default_factory=frozenset)
+
+    def for_agency(self, code: str, tasks: list[Task]) -> dict[str, object]:
+        """task id -> the agency's carried answer, for its tasks in this form."""
+        out = {}
+        for task in tasks:
+            answer = self.answers.get((task.id, code))
+            if answer is not None and answer.status:
+                out[task.id] = answer
+        return out
+
+
+@dataclass(frozen=True)
+class _Carry:
+    """What one form carries: the answers, the locked task ids, the period they come from."""
+    label: str
+    code: str
+    answers: dict[str, object]
+    settled: frozenset[str]
+
+
+def carried_values(answer) -> dict[str, object]:
+    """The cells an answer fills, by column key (a whole progress as an integer)."""
+    progress = answer.progress
+    if isinstance(progress, float) and progress.is_integer():
+        progress = int(progress)
+    return {"status": answer.status, "completed_on": answer.completed_on, "progress": progress,
+            "results": answer.results or None, "output_doc": answer.output_doc or None}
+
+
+def answer_digest_of(answer) -> str:
+    return L.answer_digest(answer.status, answer.completed_on, answer.progress, answer.results, answer.output_doc)
 
 
 def plan_reference(config) -> str:
@@ -51,11 +104,12 @@ def workbook_filename(period, agency: Agency) -> str:
 
 def write_agency_workbooks(master: Master, period, out_dir: Path, generated_at: datetime, *,
                            config=None, plan_ref: str | None = None, plan_number: str | None = None,
-                           codes: list[str] | None = None) -> list[Path]:
+                           codes: list[str] | None = None, carried: Carried | None = None) -> list[Path]:
     """One workbook per lead agency (or per code in `codes`) into out_dir; returns the paths.
 
     The plan is named from `config` (a PlanConfig) or, when given, from `plan_ref`; it is identified
     (hidden sheet) by its number (`plan_number`, else config.plan_number) and all its task ids.
+    `carried`: the previous period's answers, pre-filled in each agency's form.
     """
     if plan_ref is None:
         if config is None:
@@ -74,14 +128,21 @@ def write_agency_workbooks(master: Master, period, out_dir: Path, generated_at: 
         tasks = master.tasks_of(code)
         if not tasks:
             continue
-        wb = build_workbook(agency, tasks, period, generated_at, plan_ref=plan_ref, plan=plan)
+        wb = build_workbook(agency, tasks, period, generated_at, plan_ref=plan_ref, plan=plan, carried=carried)
         paths.append(save_workbook_stable(wb, out_dir / workbook_filename(period, agency)))
     return paths
 
 
 def build_workbook(agency: Agency, tasks: list[Task], period, generated_at: datetime, *,
-                   plan_ref: str, plan: tuple[str, str]) -> Workbook:
-    """`plan` = (plan number, plan fingerprint) written to the hidden sheet."""
+                   plan_ref: str, plan: tuple[str, str], carried: Carried | None = None) -> Workbook:
+    """`plan` = (plan number, plan fingerprint) written to the hidden sheet; `carried`: answers to
+    pre-fill (an agency with none gets the blank form)."""
+    carry = None
+    if carried is not None:
+        answers = carried.for_agency(agency.code, tasks)
+        if answers:
+            carry = _Carry(carried.period_label, carried.period_code, answers,
+                           frozenset(carried.settled) & frozenset(answers))
     wb = Workbook()
     _default_font(wb)
     wb.properties.creator = plan_ref or "pipeline"
@@ -91,9 +152,9 @@ def build_workbook(agency: Agency, tasks: list[Task], period, generated_at: date
 
     ws = wb.active
     ws.title = L.SHEET_REPORT
-    _report_sheet(ws, agency, tasks, period, plan_ref)
-    _guide_sheet(wb.create_sheet(L.SHEET_GUIDE), period, plan_ref)
-    _meta_sheet(wb.create_sheet(L.SHEET_META), agency, tasks, period, generated_at, plan)
+    _report_sheet(ws, agency, tasks, period, plan_ref, carry)
+    _guide_sheet(wb.create_sheet(L.SHEET_GUIDE), period, plan_ref, carry)
+    _meta_sheet(wb.create_sheet(L.SHEET_META), agency, tasks, period, generated_at, plan, carry)
     wb.active = 0
     wb.security = WorkbookProtection(lockStructure=True)
     return wb
@@ -144,7 +205,27 @@ def _table_styles(wb: Workbook) -> dict[str, str]:
     return {c.key: kinds.get(c.key, task if c.locked else answer) for c in L.COLUMNS}
 
 
-def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str) -> None:
+def _prefilled_styles(wb: Workbook, table: dict[str, str], settled: bool) -> dict[str, str]:
+    """Styles of a pre-filled row: carried cells pale blue (still editable), or, for a task done on
+    time (`settled`), every input cell grey and locked. Created only in forms that carry answers."""
+    prefix, fill = ("Ô đã khóa", _SETTLED_FILL) if settled else ("Ô điền sẵn", _CARRIED_FILL)
+    formats = {"completed_on": (" ngày", DATE_FORMAT), "progress": (" số", "0.##")}
+    out = dict(table)
+    for c in L.COLUMNS:
+        if c.locked or (not settled and c.key not in L.CARRIED_KEYS):
+            continue
+        suffix, number_format = formats.get(c.key, ("", "General"))
+        name = prefix + suffix
+        if name not in wb.named_styles:
+            wb.add_named_style(NamedStyle(
+                name=name, font=_font(), border=_BORDER, number_format=number_format,
+                alignment=Alignment(wrap_text=True, vertical="top"), protection=Protection(locked=settled),
+                fill=fill))
+        out[c.key] = name
+    return out
+
+
+def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str, carry: _Carry | None) -> None:
     last = L.LAST_COLUMN
     for c in L.COLUMNS:
         ws.column_dimensions[c.letter].width = c.width
@@ -179,15 +260,29 @@ def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str) 
     ws.row_dimensions[L.HEADER_ROW].height = 36
 
     styles = _table_styles(ws.parent)
+    if carry:
+        row_styles = {settled: _prefilled_styles(ws.parent, styles, settled)
+                      for settled in ((False, True) if carry.settled else (False,))}
+        _legend(ws, carry)
     for i, task in enumerate(tasks):
         r = L.FIRST_DATA_ROW + i
-        locked = dict(zip(L.LOCKED_KEYS, L.locked_values(task)))
+        values = dict(zip(L.LOCKED_KEYS, L.locked_values(task)))
+        answer = carry.answers.get(task.id) if carry else None
+        style = styles
+        if answer is not None:
+            values.update(carried_values(answer))
+            style = row_styles[task.id in carry.settled]
         for c in L.COLUMNS:
             cell = ws.cell(r, L.COLUMNS.index(c) + 1)
-            cell.style = styles[c.key]
-            if c.locked:
-                put_value(cell, locked[c.key])
-        ws.row_dimensions[r].height = _row_height(locked)
+            cell.style = style[c.key]
+            if c.key in values:
+                put_value(cell, values[c.key])
+        if answer is not None and task.id in carry.settled:
+            note = Comment(f"Nhiệm vụ đã hoàn thành đúng hạn theo báo cáo {carry.label}; không cần báo cáo lại. "
+                           "Các ô của dòng này đã khóa.", "Văn phòng UBND")
+            note.width, note.height = 260, 80
+            ws.cell(r, L.COLUMNS.index(L.COLUMN_BY_KEY["status"]) + 1).comment = note
+        ws.row_dimensions[r].height = _row_height({k: v for k, v in values.items() if isinstance(v, str)})
 
     last_row = L.FIRST_DATA_ROW + max(len(tasks), 1) - 1
     _validations(ws, period, last_row)
@@ -197,6 +292,31 @@ def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str) 
     ws.print_area = f"A1:{last}{last_row}"
     _print_setup(ws)
     _protect(ws)
+
+
+def _legend(ws, carry: _Carry) -> None:
+    """Row 7, above the table: what the pale blue and the grey cells mean."""
+    r = L.LEGEND_ROW
+    blue = (f"Ô nền xanh: câu trả lời của cơ quan trong báo cáo {carry.label} (tình trạng, ngày hoàn thành, tiến độ, "
+            "kết quả, văn bản), điền sẵn. Kiểm tra và chỉ sửa những gì đã thay đổi; khó khăn, đề xuất ghi mới cho kỳ này.")
+    grey = "Dòng nền xám: nhiệm vụ đã hoàn thành đúng hạn, đã khóa, không cần báo cáo lại."
+    cells = [("A", "D", "Điền sẵn", blue, _CARRIED_FILL)]
+    if carry.settled:
+        cells.append(("E", L.LAST_COLUMN, "Đã khóa", grey, _SETTLED_FILL))
+    else:
+        cells[0] = ("A", L.LAST_COLUMN, "Điền sẵn", blue, _CARRIED_FILL)
+    lines = 1
+    for first, last, swatch, text, fill in cells:
+        key = L.COLUMNS[ord(first) - ord("A")]
+        cell = _text(ws, f"{first}{r}", swatch, font=_font(bold=True, size=11), alignment=_CENTER)
+        cell.fill, cell.border = fill, _BORDER
+        start = chr(ord(first) + 1)
+        ws.merge_cells(f"{start}{r}:{last}{r}")
+        _text(ws, f"{start}{r}", text, font=_font(italic=True, size=11),
+              alignment=Alignment(wrap_text=True, vertical="center"))
+        width = sum(c.width for c in L.COLUMNS[L.COLUMNS.index(key) + 1: ord(last) - ord("A") + 1])
+        lines = max(lines, _lines(text, width))
+    ws.row_dimensions[r].height = lines * LINE_HEIGHT + 4
 
 
 def _col_range(key: str, last_row: int) -> str:
@@ -279,7 +399,7 @@ def _protect(ws) -> None:
     p.selectUnlockedCells = False
 
 
-def _guide_sheet(ws, period, plan_ref: str) -> None:
+def _guide_sheet(ws, period, plan_ref: str, carry: _Carry | None = None) -> None:
     for c in L.COLUMNS:
         ws.column_dimensions[c.letter].width = c.width
     end = format_date_short(period.end)
@@ -303,8 +423,17 @@ def _guide_sheet(ws, period, plan_ref: str) -> None:
          None),
         ("8. Lưu tệp dạng .xlsx (không lưu thành .xls, .csv hay .xlsm) và gửi lại. Có thể đổi tên tệp: hệ thống "
          "nhận biết phiếu qua nội dung. Nếu gửi bổ sung, phiếu có ngày báo cáo muộn hơn sẽ được dùng.", None),
-        ("Dòng ví dụ (chỉ để tham khảo, không điền vào trang này):", _font(italic=True)),
     ]
+    if carry:
+        paragraphs.append((
+            f"9. Phiếu đã điền sẵn câu trả lời của cơ quan trong báo cáo {carry.label} (ô nền xanh: tình trạng, ngày "
+            "hoàn thành, tiến độ, kết quả thực hiện, văn bản / sản phẩm). Kiểm tra từng dòng và chỉ sửa những gì đã "
+            "thay đổi; các ô nền xanh được sửa như ô nền vàng. Khó khăn, vướng mắc và đề xuất, kiến nghị không được "
+            "điền sẵn: ghi mới cho kỳ này nếu có. "
+            + ("Nhiệm vụ đã hoàn thành đúng hạn (dòng nền xám) đã khóa, không cần báo cáo lại. " if carry.settled else "")
+            + "Câu trả lời điền sẵn gửi lại không sửa được dùng làm báo cáo của kỳ này; phiếu gửi lại không thay đổi "
+            "nội dung nào được ghi nhận là cơ quan không có cập nhật so với kỳ trước.", None))
+    paragraphs.append(("Dòng ví dụ (chỉ để tham khảo, không điền vào trang này):", _font(italic=True)))
     last = L.LAST_COLUMN
     row = 1
     for text, font in paragraphs:
@@ -346,7 +475,7 @@ def _guide_sheet(ws, period, plan_ref: str) -> None:
 
 
 def _meta_sheet(ws, agency: Agency, tasks: list[Task], period, generated_at: datetime,
-                plan: tuple[str, str]) -> None:
+                plan: tuple[str, str], carry: _Carry | None = None) -> None:
     values = {
         L.META_AGENCY: agency.code,
         L.META_PERIOD: period.code,
@@ -357,9 +486,14 @@ def _meta_sheet(ws, agency: Agency, tasks: list[Task], period, generated_at: dat
         L.META_PLAN_NUMBER: plan[0],
         L.META_PLAN_FINGERPRINT: plan[1],
     }
-    for i, key in enumerate(L.META_KEYS, start=1):
+    rows = [(key, values[key]) for key in L.META_KEYS]
+    if carry:
+        rows.append((L.META_CARRIED_FROM, carry.code))
+        rows += [((L.META_LOCKED_PREFIX if t.id in carry.settled else L.META_CARRIED_PREFIX) + t.id,
+                  answer_digest_of(carry.answers[t.id])) for t in tasks if t.id in carry.answers]
+    for i, (key, value) in enumerate(rows, start=1):
         _text(ws, f"A{i}", key)
-        _text(ws, f"B{i}", values[key])
+        _text(ws, f"B{i}", value)
     for i, word in enumerate(L.PROPOSAL_TARGETS, start=1):   # the "Kiến nghị với" dropdown's source
         _text(ws, f"D{i}", word)
     ws.sheet_state = "veryHidden"

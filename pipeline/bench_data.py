@@ -27,7 +27,10 @@ def _put(ws, ref: str, value) -> None:
 
 def fill_sheet(wb, header: dict, answers: dict[str, dict]) -> None:
     """Type the header fields (keys of sheet_layout.HEADER_FIELDS) and, per task id, the input cells
-    (keys of sheet_layout.INPUT_KEYS) into the "Báo cáo" sheet of an openpyxl workbook."""
+    (keys of sheet_layout.INPUT_KEYS) into the "Báo cáo" sheet of an openpyxl workbook.
+
+    Only the cells named are touched: a pre-filled (carried) cell keeps its value unless given;
+    None empties a cell, as an officer deleting a carried answer would."""
     ws = wb[L.SHEET_REPORT]
     for key, value in header.items():
         _put(ws, L.HEADER_BY_KEY[key].value_cell, value)

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import signal
 import sys
+import threading
 import traceback
 from datetime import date
 from pathlib import Path
@@ -105,6 +107,11 @@ class Stopped(BaseException):
 
 
 def _stop(signum, frame):
+    if frame is not None and frame.f_code.co_name == "__del__":
+        # Python ignores an exception raised inside a finaliser (a ZipFile being collected): the run
+        # would go on. Deliver the signal again a moment later, outside it.
+        threading.Timer(0.01, os.kill, (os.getpid(), signum)).start()
+        return
     raise Stopped(signal.Signals(signum).name)
 
 

@@ -29,6 +29,12 @@ Locked cells changed, unknown task id, a task of another agency, a repeated task
 that row (the first of repeated rows is kept). A task row missing from the file: warning.
 Identity: the hidden sheet names the agency, the period and (version 2) the plan; a form for another
 plan is refused. A form with no input cell filled is not a submission (the agency has not reported).
+Carried answers (a form pre-filled with the agency's previous answers, sheet_layout): a carried answer
+sent back unchanged is an ordinary filled row, accepted as the answer for this period. An accepted
+form whose carried rows all come back unchanged (same digest as written in the hidden sheet) and with
+no other input cell filled (no difficulty, proposal or addressee, no other row answered) gets one
+warning naming the agency: it changed nothing since the previous period. A form whose every task row
+was locked (all done on time before) could not change anything: no warning.
 Two files from one agency: the later report date wins (ties, or a date that is implausible — before
 the period's data start, before the plan, after today — : the later generation time, then the later
 file name); the other is "superseded" and its rows count as rejected. An implausible report date is
@@ -53,6 +59,7 @@ import pandas as pd
 from pipeline import sheet_layout as L
 from pipeline.errors import ERROR, WARNING, PipelineError, Problem
 from pipeline.model import Master
+from pipeline.periods import parse_period
 from pipeline.textsafe import make_safe
 from pipeline.vntext import clean_cell, fold, format_date_short, format_number, maybe_legacy, strip_diacritics
 
@@ -710,6 +717,7 @@ def collect(folder: Path, master: Master, period, size_limit: int = SIZE_LIMIT,
 
     accepted, row_problems = _validate(winners, master, period, rejected_rows, today)
     problems.extend(row_problems)
+    problems.extend(_unchanged_forms(winners, accepted, master))
     for s in winners:
         s.result.rows_accepted = int((accepted["file"] == s.result.name).sum()) if len(accepted) else 0
 
@@ -721,6 +729,43 @@ def collect(folder: Path, master: Master, period, size_limit: int = SIZE_LIMIT,
         reported_agencies=[c for c in master.lead_codes() if c in reported],
         rows_read=sum(f.rows_read for f in files), rows_accepted=len(accepted), rows_rejected=len(rejected),
     )
+
+
+def _unchanged_forms(winners: list[_Sheet], accepted: pd.DataFrame, master: Master) -> list[Problem]:
+    """One warning per accepted form that carried answers and came back with nothing changed."""
+    out = []
+    fresh = [k for k in L.INPUT_KEYS if k not in L.CARRIED_KEYS]     # difficulties, proposals, addressee
+    for s in winners:
+        digests, locked = {}, set()
+        for key, value in s.meta.items():
+            for prefix in (L.META_CARRIED_PREFIX, L.META_LOCKED_PREFIX):
+                if key.startswith(prefix) and len(key) > len(prefix):
+                    digests[key[len(prefix):]] = value
+                    if prefix == L.META_LOCKED_PREFIX:
+                        locked.add(key[len(prefix):])
+        if not digests or len(locked) >= len(master.tasks_of(s.result.agency)):
+            continue
+        table = s.table
+        ids = table["task_id"].map(L.normalise_locked)
+        others = table.loc[~ids.isin(digests), list(L.INPUT_KEYS)]
+        if table[fresh].notna().any(axis=None) or others.notna().any(axis=None):
+            continue
+        mine = accepted[accepted["file"] == s.result.name]
+        got = {r.task_id: L.answer_digest(r.status, r.completed_on, r.progress, r.results, r.output_doc)
+               for r in mine.itertuples(index=False)}
+        if any(got.get(task_id) != digest for task_id, digest in digests.items()):
+            continue
+        agency = master.agencies[s.result.agency]
+        source = s.meta.get(L.META_CARRIED_FROM, "")
+        try:
+            before = parse_period(source).label if source else "kỳ trước"
+        except PipelineError:
+            before = f"kỳ trước ({source})"
+        out.append(Problem(s.result.name, f"Cơ quan {agency.name} gửi lại phiếu nhưng không thay đổi nội dung nào so "
+                                          f"với {before} ({len(digests)} câu trả lời điền sẵn giữ nguyên, không ghi khó "
+                                          "khăn, đề xuất); các câu trả lời này được dùng cho kỳ này. Đề nghị kiểm tra "
+                                          "lại với cơ quan nếu cần.", WARNING, sheet=L.SHEET_REPORT, agency=agency.code))
+    return out
 
 
 def _filled(table: pd.DataFrame) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 from pipeline.cli import EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS
 from pipeline.errors import PipelineError
@@ -60,8 +61,11 @@ def cmd_check(args) -> int:
 
 
 def cmd_templates(args) -> int:
-    from pipeline.agency_workbook import write_agency_workbooks
-    from pipeline.report import load_inputs
+    from pipeline.agency_workbook import Carried, write_agency_workbooks
+    from pipeline.history import FILENAME as HISTORY_FILE
+    from pipeline.history import ISSUED, previous_period
+    from pipeline.merge import DONE_ON_TIME
+    from pipeline.report import load_inputs, previous_record
 
     from pipeline import outputs as out
 
@@ -72,11 +76,44 @@ def cmd_templates(args) -> int:
     generated = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
     protected = [("thư mục cấu hình", config.input_dir), ("thư mục bảng nhiệm vụ", config.master_path.parent)]
     with out.period_run(period_dir, f"Kỳ báo cáo {period.code}", protected), out.environment_errors(period_dir):
-        paths = write_agency_workbooks(master, period, out_dir, generated_at=generated, config=config)
+        record = previous_record(config, plan, period, args.output / HISTORY_FILE, [])
+        carried = None
+        if record is not None:
+            carried = Carried(record.period.code, record.period.label, record.answers,
+                              frozenset(t for t, s in record.statuses.items() if s == DONE_ON_TIME))
+        paths = write_agency_workbooks(master, period, out_dir, generated_at=generated, config=config,
+                                       carried=carried)
     _out(f"Đã tạo {len(paths)} phiếu báo cáo {period.label} trong {out_dir}:")
     for p in paths:
         _out(f"  {p.name}")
+    _out(_carried_line(record, previous_period(period), args.output / HISTORY_FILE, config.input_dir, master,
+                       carried, ISSUED))
     return EXIT_OK
+
+
+def _shown(path) -> str:
+    """A path as the user typed it from here: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _carried_line(record, before, history, input_dir, master, carried, issued: str) -> str:
+    """One line: which period the pre-filled answers come from, and from where."""
+    if record is None:
+        return (f"Không có câu trả lời của kỳ trước ({before.label}) để điền sẵn: chưa có bản ghi trong "
+                f"{_shown(history)} và không có thư mục phiếu {_shown(input_dir / before.code)}; phiếu để trống.")
+    pairs = [(t.id, code) for t in master.tasks for code in t.lead_codes if (t.id, code) in record.answers]
+    locked = {task_id for task_id, _ in pairs if task_id in carried.settled}
+    if record.kind == "input":
+        source = (f"lập từ các phiếu trong thư mục {_shown(input_dir / before.code)} (kỳ đó chưa có bản ghi trong "
+                  f"{_shown(history)})")
+    else:
+        kind = f"bản phát hành số {record.number}" if record.kind == issued else "bản dự thảo"
+        source = f"lấy từ bản ghi báo cáo ({kind}) trong {_shown(history)}"
+    return (f"Điền sẵn {len(pairs)} câu trả lời của {before.label} (kỳ trước), {source}; "
+            f"{len(locked)} nhiệm vụ đã hoàn thành đúng hạn được khóa.")
 
 
 def cmd_report(args) -> int:

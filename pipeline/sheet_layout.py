@@ -6,6 +6,12 @@ identify the file (agency, period, template version, task fingerprint, plan) wit
 
 Version 2 adds the addressee of a proposal (`Kiến nghị với`, and which ministry) and the plan's
 identity; version 1 files are still read (their proposals are addressed to the UBND tỉnh).
+
+A form may carry the agency's answers of the previous period (pre-filled, pale blue; tasks done on
+time then are locked, grey). Its hidden sheet then also holds `carried_from` (the period code) and
+one `carried:<task id>` row per carried answer (`carried_locked:<task id>` for a locked one), valued
+`answer_digest(...)` of what was pre-filled, so the reader can tell an answer sent back unchanged. These keys are optional: a form without them
+(any form made before) is a form without carried answers; the template version stays 2.
 """
 from __future__ import annotations
 
@@ -109,6 +115,13 @@ META_PLAN_NUMBER = "plan_number"            # version 2
 META_PLAN_FINGERPRINT = "plan_fingerprint"  # version 2
 META_KEYS = (META_AGENCY, META_PERIOD, META_VERSION, META_GENERATED, META_FINGERPRINT, META_TASK_COUNT,
              META_PLAN_NUMBER, META_PLAN_FINGERPRINT)
+# Optional, after META_KEYS: where carried answers come from, then one row per carried task.
+META_CARRIED_FROM = "carried_from"          # the previous period's code, e.g. 2022-Q3
+META_CARRIED_PREFIX = "carried:"            # carried:<task id> -> answer_digest of the pre-filled values
+META_LOCKED_PREFIX = "carried_locked:"      # the same for a task done on time then (its row is locked)
+# The input cells an answer is carried in (difficulties and proposals belong to each period).
+CARRIED_KEYS = ("status", "completed_on", "progress", "results", "output_doc")
+LEGEND_ROW = 7         # "Báo cáo" sheet: the legend of pre-filled and locked rows (forms with carried answers)
 # Cells of the "_meta" sheet holding the addressee list the dropdown refers to (the third word has a
 # comma, so it cannot be written in an inline list).
 TARGETS_RANGE = "$D$1:$D$3"
@@ -155,3 +168,29 @@ def fingerprint_rows(rows: Iterable[Sequence], normalised: bool = False) -> str:
 
 def task_fingerprint(tasks: Iterable[Task]) -> str:
     return fingerprint_rows(locked_values(t) for t in tasks)
+
+
+def _canonical_date(value) -> str:
+    if value is None or value != value:     # None, NaN, NaT
+        return ""
+    if hasattr(value, "date") and callable(value.date):   # datetime, pandas Timestamp
+        value = value.date()
+    return value.isoformat() if hasattr(value, "isoformat") else normalise_locked(value)
+
+
+def _canonical_number(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    try:
+        return f"{float(value):.6g}"
+    except (TypeError, ValueError):
+        return normalise_locked(value)
+
+
+def answer_digest(status, completed_on, progress, results, output_doc) -> str:
+    """A short hash of one carried answer: the status word, the completion date (ISO), the progress,
+    the results and the output document, each in a canonical form (text as `normalise_locked`, so
+    spacing and Unicode composition do not count; 80, 80.0 and "80" are one progress)."""
+    values = (normalise_locked(status), _canonical_date(completed_on), _canonical_number(progress),
+              normalise_locked(results), normalise_locked(output_doc))
+    return fingerprint_rows([values], normalised=True)[:16]

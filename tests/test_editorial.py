@@ -23,7 +23,8 @@ EDITED = "Ủy ban nhân dân tỉnh đánh giá các cơ quan chủ trì đã n
 
 
 def _pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
+    out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                         check=True)   # -raw: cell by cell, as drawn
     return " ".join(out.stdout.split())
 
 
