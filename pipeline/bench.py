@@ -36,9 +36,9 @@ def _timed(fn):
 
 def stage_generate(work: Path, n_tasks: int, n_agencies: int) -> dict:
     from datetime import datetime
-    from pipeline.agency_workbook import write_agency_workbooks
+    from pipeline.collection.agency_workbook import write_agency_workbooks
     from pipeline.bench_data import synthetic_master
-    from pipeline.periods import parse_period
+    from pipeline.plan.periods import parse_period
 
     master = synthetic_master(n_tasks, n_agencies)
     seconds, paths = _timed(lambda: write_agency_workbooks(
@@ -55,9 +55,9 @@ def stage_returned(work: Path, n_tasks: int, n_agencies: int) -> dict:
 
 def stage_collect(work: Path, n_tasks: int, n_agencies: int, engine: str) -> dict:
     from pipeline.bench_data import synthetic_master
-    from pipeline.collect import collect
-    from pipeline.merge import merge
-    from pipeline.periods import parse_period
+    from pipeline.collection.collect import collect
+    from pipeline.drafting.merge import merge
+    from pipeline.plan.periods import parse_period
 
     master, period = synthetic_master(n_tasks, n_agencies), parse_period("2022-Q3")
     t_collect, col = _timed(lambda: collect(work / "nop", master, period, engine=engine))
@@ -80,15 +80,15 @@ def stage_charts(work: Path, n_tasks: int, n_agencies: int) -> dict:
     """The charts' cost: importing the drawing code, and drawing both charts (SVG for the PDF, PNG for the
     DOCX) for the national case (one bar per lead agency) and for the sample."""
     t0 = time.perf_counter()
-    from pipeline import charts
+    from pipeline.documents import charts
     import PIL.Image  # noqa: F401  (imported by the PNG painter: counted here)
     imported = time.perf_counter() - t0
 
     import pandas as pd
     from pipeline.bench_data import synthetic_master
     from pipeline.drafting.figures import report_charts
-    from pipeline.merge import merge
-    from pipeline.periods import parse_period
+    from pipeline.drafting.merge import merge
+    from pipeline.plan.periods import parse_period
 
     def draw(data: dict) -> None:
         for chart in data.values():
@@ -106,10 +106,10 @@ def stage_charts(work: Path, n_tasks: int, n_agencies: int) -> dict:
 def _big_context(n_tasks: int):
     import pandas as pd
     from pipeline.bench_data import synthetic_master
-    from pipeline.config import load_config
-    from pipeline.context import build_context
-    from pipeline.merge import merge
-    from pipeline.periods import parse_period
+    from pipeline.plan.config import load_config
+    from pipeline.drafting.context import build_context
+    from pipeline.drafting.merge import merge
+    from pipeline.plan.periods import parse_period
 
     master = synthetic_master(n_tasks, 40)
     period = parse_period("2022-Q3")
@@ -123,7 +123,7 @@ def _big_context(n_tasks: int):
 
 
 def stage_big_docx(work: Path, n_tasks: int) -> dict:
-    from pipeline.render_docx import render_docx
+    from pipeline.documents.render_docx import render_docx
     ctx = _big_context(n_tasks)
     seconds, path = _timed(lambda: render_docx(ctx, work / "big.docx"))
     return {"seconds": seconds, "size_kb": path.stat().st_size // 1024}
@@ -131,7 +131,7 @@ def stage_big_docx(work: Path, n_tasks: int) -> dict:
 
 def stage_big_pdf(work: Path, n_tasks: int) -> dict:
     import pikepdf
-    from pipeline.render_pdf import render_pdf
+    from pipeline.documents.render_pdf import render_pdf
     ctx = _big_context(n_tasks)
     cpu0 = time.process_time()
     seconds, path = _timed(lambda: render_pdf(ctx, work / "big.pdf"))

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from pipeline import sheet_layout as L
-from pipeline.agency_workbook import build_workbook, workbook_filename
-from pipeline.archive import put_value, save_workbook_stable
-from pipeline.deadlines import parse_deadline
-from pipeline.model import Agency, Master, Task
-from pipeline.periods import parse_period
+from pipeline.collection import sheet_layout as L
+from pipeline.collection.agency_workbook import build_workbook, workbook_filename
+from pipeline.archive.files import put_value, save_workbook_stable
+from pipeline.plan.deadlines import parse_deadline
+from pipeline.plan.model import Agency, Master, Task
+from pipeline.plan.periods import parse_period
 
 
 def _put(ws, ref: str, value) -> None:

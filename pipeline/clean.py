@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline import outputs as out
+from pipeline.archive import outputs as out
 
 
 def clean_output(root: Path) -> tuple[list[Path], list[Path]]:

@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Đã dừng theo yêu cầu{why}; không tệp kết quả dở dang nào được để lại.", file=sys.stderr)
         return EXIT_FAILED
     except OSError as exc:
-        from pipeline.outputs import oserror_sentence
+        from pipeline.archive.outputs import oserror_sentence
         sentence = oserror_sentence(exc)
         if sentence is None:
             return _unexpected(exc, args.debug)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pipeline.cli import EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS
 from pipeline.errors import PipelineError
-from pipeline.merge import STATUS_LABELS, STATUS_ORDER
-from pipeline.vntext import format_date_short, format_number
+from pipeline.drafting.merge import STATUS_LABELS, STATUS_ORDER
+from pipeline.text.vntext import format_date_short, format_number
 
 
 def _out(text: str = "") -> None:
@@ -34,9 +34,9 @@ class ProgressBar:
 
 
 def cmd_check(args) -> int:
-    from pipeline.config import load_config
-    from pipeline.master import load_master
-    from pipeline.periods import parse_period
+    from pipeline.plan.config import load_config
+    from pipeline.plan.master import load_master
+    from pipeline.plan.periods import parse_period
 
     config = load_config(args.config)
     period = parse_period(args.period, config.reporting_year) if args.period else None
@@ -61,13 +61,13 @@ def cmd_check(args) -> int:
 
 
 def cmd_templates(args) -> int:
-    from pipeline.agency_workbook import Carried, write_agency_workbooks
-    from pipeline.history import FILENAME as HISTORY_FILE
-    from pipeline.history import ISSUED, previous_period
-    from pipeline.merge import DONE_ON_TIME
+    from pipeline.collection.agency_workbook import Carried, write_agency_workbooks
+    from pipeline.archive.history import FILENAME as HISTORY_FILE
+    from pipeline.archive.history import ISSUED, previous_period
+    from pipeline.drafting.merge import DONE_ON_TIME
     from pipeline.report import load_inputs, previous_record
 
-    from pipeline import outputs as out
+    from pipeline.archive import outputs as out
 
     config, plan, period = load_inputs(args.config, args.period)
     master = plan.as_of(period.end)   # agencies are asked about the tasks in force
@@ -117,7 +117,7 @@ def _carried_line(record, before, history, input_dir, master, carried, issued: s
 
 
 def cmd_report(args) -> int:
-    from pipeline.context import Issue
+    from pipeline.drafting.context import Issue
     from pipeline.report import build_report
 
     if (args.so is None) != (args.ngay is None):
@@ -162,10 +162,10 @@ def cmd_report(args) -> int:
 def cmd_check_template(args) -> int:
     from pipeline.drafting.body import PHRASEBOOK, PHRASES
     from pipeline.drafting.phrasebook import check_phrasebook
-    from pipeline.render_docx import DEFAULT_TEMPLATE, check_template
+    from pipeline.documents.render_docx import DEFAULT_TEMPLATE, check_template
     from pipeline.report import load_inputs
-    from pipeline.context import build_context
-    from pipeline.merge import merge
+    from pipeline.drafting.context import build_context
+    from pipeline.drafting.merge import merge
     import pandas as pd
 
     # The phrasebook first: the context cannot be built from a broken one.
@@ -193,8 +193,8 @@ def cmd_check_template(args) -> int:
 
 
 def cmd_import_plan(args) -> int:
-    from pipeline.config import load_config
-    from pipeline.plan_import import cmd_import_plan as run
+    from pipeline.plan.config import load_config
+    from pipeline.plan.plan_import import cmd_import_plan as run
 
     registry = args.registry or load_config(args.config).master_path
     return run(args.docx, args.output, registry)

@@ -1,4 +1,4 @@
-"""One report run: read, merge, build the context, write every output (folder rules: pipeline.outputs)."""
+"""One report run: read, merge, build the context, write every output (folder rules: pipeline.archive.outputs)."""
 from __future__ import annotations
 
 import json
@@ -7,12 +7,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from pipeline import outputs as out
-from pipeline.archive import file_record, portable_path, write_bytes_atomic, write_manifest
-from pipeline.config import PlanConfig, load_config
-from pipeline.consolidated import write_consolidated, write_problem_list
-from pipeline.context import Issue, build_context
-from pipeline.docx_review import add_review_comments
+from pipeline.archive import outputs as out
+from pipeline.archive.files import file_record, portable_path, write_bytes_atomic, write_manifest
+from pipeline.plan.config import PlanConfig, load_config
+from pipeline.documents.consolidated import write_consolidated, write_problem_list
+from pipeline.drafting.context import Issue, build_context
+from pipeline.documents.docx_review import add_review_comments
 from pipeline.drafting.blocks import Draft
 from pipeline.drafting.body import draft_report
 from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
@@ -20,12 +20,12 @@ from pipeline.drafting.figures import report_charts
 from pipeline.drafting.editorial import apply_edits, read_edits, write_editorial
 from pipeline.drafting.issuing import check_cited_dates, check_issue_date, mark_done_after_issue, refuse_if_unsettled
 from pipeline.errors import WARNING, Problem
-from pipeline.history import FILENAME as HISTORY_FILE
-from pipeline.history import (Comparison, PeriodRecord, compare, previous_period, read_record, record_of,
+from pipeline.archive.history import FILENAME as HISTORY_FILE
+from pipeline.archive.history import (Comparison, PeriodRecord, compare, previous_period, read_record, record_of,
                               write_record)
-from pipeline.master import Master, load_master
-from pipeline.merge import Merged, merge
-from pipeline.periods import Period, parse_period
+from pipeline.plan.master import Master, load_master
+from pipeline.drafting.merge import Merged, merge
+from pipeline.plan.periods import Period, parse_period
 
 
 @dataclass
@@ -58,7 +58,7 @@ def load_inputs(config_path: Path, period_code: str) -> tuple[PlanConfig, Master
 def previous_record(config: PlanConfig, plan: Master, period: Period, history: Path,
                     problems: list[Problem]) -> PeriodRecord | None:
     """The previous period's record; never run: built from input/<previous>/ on the fly, and said so."""
-    from pipeline.collect import collect
+    from pipeline.collection.collect import collect
 
     before = previous_period(period)
     record = read_record(history, before)
@@ -97,9 +97,9 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
                  issue: Issue | None = None, on_file: Callable | None = None,
                  with_pdf: bool = True, replace_issued: bool = False, today: date | None = None) -> ReportResult:
     """Build every output; a draft goes to <output_root>/<period>/, an issued report to
-    <output_root>/<period>/phat-hanh/<số>/ (see pipeline.outputs for what is kept and replaced); the run's
+    <output_root>/<period>/phat-hanh/<số>/ (see pipeline.archive.outputs for what is kept and replaced); the run's
     record goes to <output_root>/lich-su.sqlite."""
-    from pipeline.collect import collect, display_name
+    from pipeline.collection.collect import collect, display_name
 
     config, plan, period = load_inputs(config_path, period_code)
     if issue:
@@ -151,7 +151,7 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
 
 def _write_outputs(tmp_dir: Path, config, master, period, merged, context, problems, files, stamp,
                    collection, issue, project, with_pdf, editorial: dict) -> dict[str, Path]:
-    from pipeline.render_docx import render_docx
+    from pipeline.documents.render_docx import render_docx
 
     base = f"bao-cao-{period.code}"
     outputs = {
@@ -167,7 +167,7 @@ def _write_outputs(tmp_dir: Path, config, master, period, merged, context, probl
     if not issue:
         add_review_comments(outputs["docx"], context)
     if with_pdf:
-        from pipeline.render_pdf import render_pdf
+        from pipeline.documents.render_pdf import render_pdf
         outputs["pdf"] = render_pdf(context, tmp_dir / f"{base}.pdf", attachments=[outputs["workbook"]])
     manifest = {
         "period": {"code": period.code, "label": period.label, "cutoff_start": period.start.isoformat(),

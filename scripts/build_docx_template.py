@@ -21,7 +21,7 @@ from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from pipeline import layout as L  # noqa: E402  (the measures shared with the PDF)
+from pipeline.documents import layout as L  # noqa: E402  (the measures shared with the PDF)
 OUT = ROOT / "templates" / "docx" / "bao-cao.docx"
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -40,7 +40,7 @@ def mm(value: float) -> int:
     return cm(value / 10)
 
 
-# Page geometry (twips), from pipeline/layout.py.
+# Page geometry (twips), from pipeline/documents/layout.py.
 A4_SHORT, A4_LONG = 11906, 16838
 PORTRAIT_MARGINS = {k: mm(v) for k, v in L.PORTRAIT.items()}
 LANDSCAPE_MARGINS = {k: mm(v) for k, v in L.LANDSCAPE.items()}
@@ -265,7 +265,7 @@ def body_loop() -> list[etree._Element]:
         para("Heading2", heading),
         tag('{%p elif p.style == "heading3" %}'),
         para("Heading3", heading),
-        # a chart: its picture is put in the BCFigure paragraph after rendering (pipeline.render_docx)
+        # a chart: its picture is put in the BCFigure paragraph after rendering (pipeline.documents.render_docx)
         tag('{%p elif p.style == "figure" %}'),
         para("BCFigure", "{{ p.chart }}"),
         para("BCCaption", "{{ p.text }}"),
@@ -378,7 +378,7 @@ def header_part(page_number: bool) -> etree._Element:
 
 
 def shared(name: str, **extra) -> tuple[dict, bool, bool, float]:
-    """Paragraph props, bold, italic, size of a style of pipeline/layout.py."""
+    """Paragraph props, bold, italic, size of a style of pipeline/documents/layout.py."""
     st = L.STYLES[name]
     props = {"line": round(st.line * 20), "line_rule": "exact",
              "jc": {"justify": "both"}.get(st.align, st.align)}

@@ -40,13 +40,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import sheet_layout as L  # noqa: E402
-from pipeline.agency_workbook import write_agency_workbooks  # noqa: E402
+from pipeline.collection import sheet_layout as L  # noqa: E402
+from pipeline.collection.agency_workbook import write_agency_workbooks  # noqa: E402
 from pipeline.bench_data import fill_workbook  # noqa: E402
-from pipeline.config import load_config  # noqa: E402
-from pipeline.master import load_master  # noqa: E402
-from pipeline.periods import parse_period  # noqa: E402
-from pipeline.vntext import unicode_to_legacy  # noqa: E402
+from pipeline.plan.config import load_config  # noqa: E402
+from pipeline.plan.master import load_master  # noqa: E402
+from pipeline.plan.periods import parse_period  # noqa: E402
+from pipeline.text.vntext import unicode_to_legacy  # noqa: E402
 
 SAMPLE_NOTE = "DỮ LIỆU MẪU – không phải báo cáo thật"
 DONE, ONGOING, NOT_STARTED = L.STATUS_DONE, L.STATUS_ONGOING, L.STATUS_NOT_STARTED

@@ -10,13 +10,13 @@ MASTER = ROOT / "input" / "nhiem-vu-112.xlsx"
 
 @pytest.fixture(scope="session")
 def master():
-    from pipeline.master import load_master
+    from pipeline.plan.master import load_master
     return load_master(MASTER)
 
 
 @pytest.fixture(scope="session")
 def config():
-    from pipeline.config import load_config
+    from pipeline.plan.config import load_config
     return load_config(CONFIG)
 
 

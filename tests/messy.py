@@ -12,13 +12,13 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from pipeline import sheet_layout as L
-from pipeline.agency_workbook import write_agency_workbooks
+from pipeline.collection import sheet_layout as L
+from pipeline.collection.agency_workbook import write_agency_workbooks
 from pipeline.bench_data import fill_workbook
-from pipeline.deadlines import parse_deadline
-from pipeline.model import Agency, Master, Task
-from pipeline.periods import parse_period
-from pipeline.vntext import unicode_to_legacy
+from pipeline.plan.deadlines import parse_deadline
+from pipeline.plan.model import Agency, Master, Task
+from pipeline.plan.periods import parse_period
+from pipeline.text.vntext import unicode_to_legacy
 
 PERIOD = parse_period("2022-Q3")
 GENERATED = datetime(2022, 9, 1, 8, 0, 0)

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 
 from messy import (GENERATED, HOSTILE_CONTENT, PERIOD, PLAN_NUMBER, PLAN_REF, small_master, templates,
                    zip_member_text)
-from pipeline import sheet_layout as L
-from pipeline.agency_workbook import write_agency_workbooks
-from pipeline.config import load_config
+from pipeline.collection import sheet_layout as L
+from pipeline.collection.agency_workbook import write_agency_workbooks
+from pipeline.plan.config import load_config
 
 
 @pytest.fixture(scope="module")

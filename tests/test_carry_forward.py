@@ -11,10 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import sheet_layout as L
+from pipeline.collection import sheet_layout as L
 from pipeline.bench_data import fill_workbook
 from pipeline.cli import main
-from pipeline.collect import collect
+from pipeline.collection.collect import collect
 from pipeline.errors import WARNING
 from pipeline.report import build_report
 from tests.conftest import CONFIG, MASTER, ROOT, copy_sample
@@ -172,7 +172,7 @@ def test_an_answer_cleared_or_changed_in_text_counts_as_a_change(q4, tmp_path, m
     wb = openpyxl.load_workbook(form)
     results = _cell(wb[L.SHEET_REPORT], _rows(wb[L.SHEET_REPORT])["I.8"], "results").value
     fill_workbook(form, inbox / "a.xlsx", HEAD, {"I.8": {"results": results + " Đã cập nhật."}})
-    from pipeline.periods import parse_period
+    from pipeline.plan.periods import parse_period
     result = collect(inbox, master, parse_period("2022-Q4"), today=date(2022, 12, 20))
     assert not [p for p in result.problems if UNCHANGED in p.message]
     # spacing alone is not a change (canonical text), so the same answer retyped with extra spaces is unchanged
@@ -208,7 +208,7 @@ def test_a_previous_period_never_reported_is_read_from_its_input(tmp_path, capsy
 
 
 def test_the_committed_q3_sample_has_no_carried_answers(master):
-    from pipeline.periods import parse_period
+    from pipeline.plan.periods import parse_period
     result = collect(ROOT / "input" / "2022-Q3", master, parse_period("2022-Q3"), today=date(2022, 10, 5))
     assert not [p for p in result.problems if UNCHANGED in p.message]
     assert result.rows_accepted == 34
@@ -231,9 +231,9 @@ def test_answer_digest(a, b, same):
 
 
 def test_forms_with_carried_answers_are_byte_reproducible(tmp_path, config, master):
-    from pipeline.agency_workbook import Carried, write_agency_workbooks
-    from pipeline.history import Answer
-    from pipeline.periods import parse_period
+    from pipeline.collection.agency_workbook import Carried, write_agency_workbooks
+    from pipeline.archive.history import Answer
+    from pipeline.plan.periods import parse_period
     carried = Carried("2022-Q3", "quý III năm 2022", {
         ("III.5.1", "SGTVT"): Answer(L.STATUS_DONE, date(2022, 6, 30), 100.0, "Đã trình Bộ.", "Tờ trình số 310"),
         ("III.5.2", "SGTVT"): Answer(L.STATUS_ONGOING, None, 60.0, "Đang thi công.", ""),

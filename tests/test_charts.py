@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from pipeline import charts
+from pipeline.documents import charts
 from pipeline.drafting.figures import completion_by_agency, report_charts, status_by_part
-from pipeline.history import PeriodRecord, compare
-from pipeline.merge import merge
-from pipeline.periods import parse_period
+from pipeline.archive.history import PeriodRecord, compare
+from pipeline.drafting.merge import merge
+from pipeline.plan.periods import parse_period
 
 Q2, Q3 = parse_period("2022-Q2"), parse_period("2022-Q3")
 SVG = "{http://www.w3.org/2000/svg}"

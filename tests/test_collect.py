@@ -11,11 +11,11 @@ import pytest
 
 from messy import (HOSTILE_CONTENT, PERIOD, build_messy_folder, done, edit, header, ongoing,
                    small_master, templates, zip_bomb)
-from pipeline import sheet_layout as L
+from pipeline.collection import sheet_layout as L
 from pipeline.bench_data import fill_workbook
-from pipeline.collect import ROW_COLUMNS, collect
+from pipeline.collection.collect import ROW_COLUMNS, collect
 from pipeline.errors import ERROR, WARNING
-from pipeline.vntext import unicode_to_legacy
+from pipeline.text.vntext import unicode_to_legacy
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -311,8 +311,8 @@ def test_missing_folder_is_a_plain_error(tmp_path):
 # ---------------------------------------------------------------- the committed sample
 
 def test_committed_sample_input(tmp_path):
-    from pipeline.config import load_config
-    from pipeline.master import load_master
+    from pipeline.plan.config import load_config
+    from pipeline.plan.master import load_master
     config = load_config(ROOT / "input" / "ke-hoach-112.toml")
     master = load_master(config.master_path)
     folder = ROOT / "input" / "2022-Q3"

@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 
 from messy import PERIOD, edit, header, ongoing, small_master, templates
-from pipeline import sheet_layout as L
+from pipeline.collection import sheet_layout as L
 from pipeline.bench_data import fill_workbook
-from pipeline.collect import MAX_PROBLEMS_PER_FILE, collect, display_name
+from pipeline.collection.collect import MAX_PROBLEMS_PER_FILE, collect, display_name
 from pipeline.errors import ERROR
-from pipeline.textsafe import make_safe
+from pipeline.text.textsafe import make_safe
 
 TODAY = date(2022, 9, 20)
 ANSWERED = {"I.2": ongoing(), "II.1": ongoing(), "II.2": ongoing()}

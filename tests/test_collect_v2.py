@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 
 from messy import PERIOD, PLAN_NUMBER, done, header, ongoing, small_master, templates
-from pipeline import sheet_layout as L
+from pipeline.collection import sheet_layout as L
 from pipeline.bench_data import fill_workbook
-from pipeline.collect import ROW_COLUMNS, collect
+from pipeline.collection.collect import ROW_COLUMNS, collect
 from pipeline.errors import ERROR, WARNING
-from pipeline.model import Task
-from pipeline.deadlines import parse_deadline
+from pipeline.plan.model import Task
+from pipeline.plan.deadlines import parse_deadline
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = date(2022, 9, 20)

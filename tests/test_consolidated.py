@@ -3,11 +3,11 @@ from datetime import datetime
 import openpyxl
 import pandas as pd
 
-from pipeline.consolidated import STATUS_FILLS, write_consolidated
+from pipeline.documents.consolidated import STATUS_FILLS, write_consolidated
 from pipeline.drafting.figures import report_charts
 from pipeline.errors import Problem
-from pipeline.merge import DONE_LATE, merge
-from pipeline.periods import parse_period
+from pipeline.drafting.merge import DONE_LATE, merge
+from pipeline.plan.periods import parse_period
 
 
 def test_agency_text_is_stored_as_text_never_as_a_formula(master, tmp_path):
@@ -47,8 +47,8 @@ import subprocess  # noqa: E402
 
 import pytest  # noqa: E402
 
-from pipeline.consolidated import format_sheet  # noqa: E402
-from pipeline.merge import NOT_REPORTED, STATUS_LABELS  # noqa: E402
+from pipeline.documents.consolidated import format_sheet  # noqa: E402
+from pipeline.drafting.merge import NOT_REPORTED, STATUS_LABELS  # noqa: E402
 
 SHEETS = ["Tổng hợp", "Theo phần", "Theo cơ quan", "Kiến nghị với UBND tỉnh", "Biểu đồ", "Vấn đề", "Tệp đã đọc"]
 
@@ -56,7 +56,7 @@ SHEETS = ["Tổng hợp", "Theo phần", "Theo cơ quan", "Kiến nghị với U
 @pytest.fixture(scope="module")
 def shared_task_book(tmp_path_factory):
     """One lead of a task led by three agencies reports; the other two send nothing."""
-    from pipeline.master import load_master
+    from pipeline.plan.master import load_master
     from tests.conftest import MASTER
     master = load_master(MASTER)
     shared = next(t for t in master.tasks if len(t.lead_codes) >= 2)

@@ -5,9 +5,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipeline.context import Issue, build_context
-from pipeline.merge import merge
-from pipeline.periods import parse_period
+from pipeline.drafting.context import Issue, build_context
+from pipeline.drafting.merge import merge
+from pipeline.plan.periods import parse_period
 
 Q3 = parse_period("2022-Q3")
 

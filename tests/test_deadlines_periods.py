@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from pipeline.deadlines import parse_deadline
+from pipeline.plan.deadlines import parse_deadline
 from pipeline.errors import PipelineError
-from pipeline.periods import parse_period
+from pipeline.plan.periods import parse_period
 
 
 @pytest.mark.parametrize("text, due, kind", [

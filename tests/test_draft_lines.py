@@ -2,10 +2,10 @@
 import pandas as pd
 import pytest
 
-from pipeline.collect import ROW_COLUMNS
-from pipeline.context import build_context
-from pipeline.merge import merge
-from pipeline.periods import parse_period
+from pipeline.collection.collect import ROW_COLUMNS
+from pipeline.drafting.context import build_context
+from pipeline.drafting.merge import merge
+from pipeline.plan.periods import parse_period
 
 
 @pytest.mark.parametrize("code, line", [

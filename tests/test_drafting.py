@@ -7,13 +7,13 @@ import sys
 import pandas as pd
 import pytest
 
-from pipeline.context import build_context
+from pipeline.drafting.context import build_context
 from pipeline.drafting.blocks import DONE_AFTER_CUTOFF, UNDATED_DONE
 from pipeline.drafting.body import PHRASEBOOK, PHRASES, draft_report, load_phrasebook, province_proposals
 from pipeline.drafting.phrasebook import Phrasebook, check_phrasebook
 from pipeline.drafting.voice import voice
-from pipeline.merge import DONE_UNDATED, OPEN_IN_TIME, merge
-from pipeline.periods import parse_period
+from pipeline.drafting.merge import DONE_UNDATED, OPEN_IN_TIME, merge
+from pipeline.plan.periods import parse_period
 from tests.conftest import ROOT
 
 Q3 = parse_period("2022-Q3")   # cut-off 14/9/2022

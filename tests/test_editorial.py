@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 from docx import Document
 
-from pipeline.context import Issue
+from pipeline.drafting.context import Issue
 from pipeline.drafting.editorial import (COL_AUTO, COL_CODE, COL_INCLUDE, COL_NOTE, COL_POINTS, COL_TEXT, FIRST_ROW,
                                          HEADER_ROW, SHEET)
 from pipeline.errors import PipelineError

@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipeline.history import Answer, compare, previous_period, read_record, write_record
-from pipeline.merge import merge
-from pipeline.periods import parse_period
+from pipeline.archive.history import Answer, compare, previous_period, read_record, write_record
+from pipeline.drafting.merge import merge
+from pipeline.plan.periods import parse_period
 from pipeline.report import build_report
 from tests.conftest import CONFIG, MASTER, copy_sample
 

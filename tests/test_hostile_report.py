@@ -19,12 +19,12 @@ import openpyxl
 import pikepdf
 import pytest
 
-from pipeline import sheet_layout as L
-from pipeline.agency_workbook import write_agency_workbooks
+from pipeline.collection import sheet_layout as L
+from pipeline.collection.agency_workbook import write_agency_workbooks
 from pipeline.bench_data import fill_workbook
-from pipeline.config import load_config
-from pipeline.master import load_master
-from pipeline.periods import parse_period
+from pipeline.plan.config import load_config
+from pipeline.plan.master import load_master
+from pipeline.plan.periods import parse_period
 from pipeline.report import build_report
 from tests.conftest import CONFIG, ROOT
 
@@ -207,7 +207,7 @@ def test_the_long_word_breaks_inside_the_page(run):
 @pytest.mark.slow
 def test_symbols_through_the_fallback_pass_pdfa_preflight(run, tmp_path):
     from tests.test_render_pdf import preflight_classpath
-    from pipeline.render_pdf import render_pdf
+    from pipeline.documents.render_pdf import render_pdf
     classpath = preflight_classpath()
     if classpath is None:
         pytest.skip("Java or libpdfbox2-java (Preflight) is not installed")

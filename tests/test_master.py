@@ -4,7 +4,7 @@ import openpyxl
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.master import load_master
+from pipeline.plan.master import load_master
 
 
 def test_committed_master_has_the_35_leaf_tasks(master):

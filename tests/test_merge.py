@@ -3,9 +3,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipeline.merge import (DONE_LATE, DONE_ON_TIME, DONE_UNDATED, NOT_REPORTED, ONGOING, OPEN_IN_TIME,
+from pipeline.drafting.merge import (DONE_LATE, DONE_ON_TIME, DONE_UNDATED, NOT_REPORTED, ONGOING, OPEN_IN_TIME,
                             OPEN_OVERDUE, STATUS_LABELS, classify, merge)
-from pipeline.periods import parse_period
+from pipeline.plan.periods import parse_period
 
 DONE, DOING = "Đã hoàn thành", "Đang thực hiện"
 Q3 = parse_period("2022-Q3")  # cut-off 14/9/2022
@@ -107,7 +107,7 @@ def test_multi_lead_task_done_by_every_lead_takes_the_latest_date():
 
 @pytest.fixture(scope="module")
 def sample_merged(master):
-    from pipeline.collect import collect
+    from pipeline.collection.collect import collect
     from tests.conftest import ROOT
     col = collect(ROOT / "input" / "2022-Q3", master, Q3, today=date(2022, 9, 20))
     return merge(master, Q3, col.rows, col.reported_agencies)

@@ -194,7 +194,7 @@ def test_outputs_are_tracked_generically_from_the_manifest(project):
 def test_an_issued_report_left_at_the_top_by_an_older_version_moves_to_its_issued_folder(project):
     """Older versions wrote issued reports into output/<period>/ itself: the next run moves them into
     phat-hanh/<số>/ (only the files its manifest lists unchanged); an edited one stays, kept aside."""
-    from pipeline.context import Issue
+    from pipeline.drafting.context import Issue
     from pipeline.report import build_report
     from datetime import date
 
@@ -220,7 +220,7 @@ def test_an_issued_report_left_at_the_top_by_an_older_version_moves_to_its_issue
 # ---------------------------------------------------------------- 4. make clean
 
 def test_make_clean_removes_only_what_the_tool_can_rebuild(project):
-    from pipeline.context import Issue
+    from pipeline.drafting.context import Issue
     from pipeline.report import build_report
     from datetime import date
 

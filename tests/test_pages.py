@@ -90,7 +90,7 @@ def test_checker_sees_a_split_number():
 
 
 def test_layout_keeps_numbers_and_periods_together():
-    from pipeline import layout
+    from pipeline.documents import layout
     text = "Theo Quyết định số 2927/QĐ-UBND, Quý II/2022, giai đoạn 2021 - 2030, đạt 70%."
     spans = [text[a:b] for a, b in layout.keep_spans(text)]
     for piece in ("2927/QĐ-UBND", "Quý II/2022", "2021 - 2030", "70%."):

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.master import ADJUSTMENT_SHEET, load_master
+from pipeline.plan.master import ADJUSTMENT_SHEET, load_master
 from pipeline.report import build_report
 from tests.conftest import CONFIG, MASTER, copy_sample
 

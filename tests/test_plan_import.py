@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.errors import WARNING, PipelineError
-from pipeline.master import load_corrections, load_master, load_registry
-from pipeline.model import Agency, Correction
-from pipeline.plan_import import cmd_import_plan, import_plan, write_master
+from pipeline.plan.master import load_corrections, load_master, load_registry
+from pipeline.plan.model import Agency, Correction
+from pipeline.plan.plan_import import cmd_import_plan, import_plan, write_master
 from plan_docx import HEADER, Section, build_pages_docx, build_plan_docx, row
 
 from tests.conftest import MASTER

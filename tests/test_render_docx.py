@@ -24,8 +24,8 @@ from docxtpl import DocxTemplate
 from fontTools.ttLib import TTFont
 
 from pipeline.errors import PipelineError
-from pipeline.layout import plain
-from pipeline.render_docx import DEFAULT_TEMPLATE, check_template, render_docx
+from pipeline.documents.layout import plain
+from pipeline.documents.render_docx import DEFAULT_TEMPLATE, check_template, render_docx
 
 FIXTURE = Path(__file__).parent / "fixtures" / "context_sample.json"
 FONT = "Times New Roman"
@@ -189,10 +189,10 @@ def test_hostile_text_is_literal(doc, ctx):
 def test_draft_number_line_is_exact(tmp_path, config, master):
     # The real context of a Q3 draft, rendered: FORMAT.md §4 blanks, written out by hand here.
     import pandas as pd
-    from pipeline.collect import ROW_COLUMNS
-    from pipeline.context import build_context
-    from pipeline.merge import merge
-    from pipeline.periods import parse_period
+    from pipeline.collection.collect import ROW_COLUMNS
+    from pipeline.drafting.context import build_context
+    from pipeline.drafting.merge import merge
+    from pipeline.plan.periods import parse_period
     q3 = parse_period("2022-Q3")
     empty = pd.DataFrame({c: pd.Series(dtype="object") for c in ROW_COLUMNS})
     empty["completed_on"] = pd.to_datetime(empty["completed_on"])
@@ -639,7 +639,7 @@ def test_pdf_recipient_dashes_line_up(pdf, ctx):
 
 # --------------------------------------------------------------------------- shared page rules
 def test_appendix_columns_rows_and_numbers_follow_the_shared_rules(raw_doc, ctx):
-    from pipeline import layout
+    from pipeline.documents import layout
     plan = layout.plan_appendix(ctx["appendix"])
     assert abs(sum(plan.widths) - layout.LANDSCAPE_TEXT_WIDTH) < 0.2
     table = raw_doc.tables[-1]

@@ -15,7 +15,7 @@ from lxml import etree
 from openpyxl import Workbook
 
 from pipeline.errors import PipelineError
-from pipeline.render_pdf import render_pdf
+from pipeline.documents.render_pdf import render_pdf
 
 FIXTURE = Path(__file__).parent / "fixtures" / "context_sample.json"
 MM = 72 / 25.4
@@ -407,7 +407,7 @@ def test_pdfa1b_passes_pdfbox_preflight(tmp_path):
 def test_long_appendix_rendered_in_parallel_matches_one_process(tmp_path, monkeypatch):
     """Past PARALLEL_MIN_ROWS the appendix is laid out in a second process: same pages, same
     text, numbering from 1, attachment kept, one tag per font subset."""
-    from pipeline import render_pdf as R
+    from pipeline.documents import render_pdf as R
     ctx = load_context()
     task = next(r for r in ctx["appendix"]["rows"] if r["kind"] == "task")
     rows = [dict(task, tt=str(i + 1)) for i in range(R.PARALLEL_MIN_ROWS)]

@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 from docx import Document
 
-from pipeline.context import Issue
+from pipeline.drafting.context import Issue
 from pipeline.report import build_report
 from tests.conftest import CONFIG, ROOT, copy_sample, settle_all
 

@@ -10,10 +10,10 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from pipeline import sheet_layout as L
-from pipeline.collect import collect
+from pipeline.collection import sheet_layout as L
+from pipeline.collection.collect import collect
 from pipeline.errors import ERROR
-from pipeline.periods import parse_period
+from pipeline.plan.periods import parse_period
 from pipeline.report import build_report
 from tests.conftest import CONFIG, MASTER, ROOT
 

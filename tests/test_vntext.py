@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from pipeline.vntext import (
+from pipeline.text.vntext import (
     ascii_slug,
     clean_cell,
     detect_legacy,

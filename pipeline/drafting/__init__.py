@@ -1,1 +1,2 @@
-"""Drafting: the Committee's own report from the merged facts, in its own voice, with the clerk's edits."""
+"""Merge and drafting: the status of each task at the cut-off, and the Committee's own report drafted from it
+(in its own voice, from the phrasebook, with the clerk's edits), down to the one context both renderers take."""

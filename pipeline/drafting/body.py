@@ -12,18 +12,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.config import PlanConfig
+from pipeline.plan.config import PlanConfig
 from pipeline.drafting.blocks import (DONE_AFTER_CUTOFF, REJECTED_ROW, REWRITTEN, SILENT_AGENCIES, STATUS_BACKWARDS,
                                       UNDATED_DONE, WITHHELD, Block, Draft, Figure, Heading)
 from pipeline.drafting.phrasebook import Phrasebook
-from pipeline.history import Comparison
+from pipeline.archive.history import Comparison
 from pipeline.drafting.voice import Voiced, voice
-from pipeline.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
+from pipeline.drafting.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                             OPEN_IN_TIME, OPEN_OVERDUE, STATUS_DONE, Attributed, LeadReport, Merged, split_items)
-from pipeline.model import ADD, EXTEND, Master, Task
-from pipeline.periods import following_window
-from pipeline.sheet_layout import PROPOSAL_TO_MINISTRY, PROPOSAL_TO_PM, PROPOSAL_TO_PROVINCE
-from pipeline.vntext import fold, format_date_short, format_number, format_percent
+from pipeline.plan.model import ADD, EXTEND, Master, Task
+from pipeline.plan.periods import following_window
+from pipeline.collection.sheet_layout import PROPOSAL_TO_MINISTRY, PROPOSAL_TO_PM, PROPOSAL_TO_PROVINCE
+from pipeline.text.vntext import fold, format_date_short, format_number, format_percent
 
 PHRASEBOOK = Path(__file__).resolve().parents[2] / "templates" / "phrasebook" / "bao-cao.toml"
 SHORT_NAME_WORDS = 14

@@ -21,10 +21,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pipeline.archive import put_value, save_workbook_stable
+from pipeline.archive.files import put_value, save_workbook_stable
 from pipeline.drafting.blocks import CHECKED_MARK, STALE_EDIT, Draft
 from pipeline.errors import WARNING, Problem
-from pipeline.vntext import clean_cell, fold
+from pipeline.text.vntext import clean_cell, fold
 
 FILENAME = "bien-tap.xlsx"
 SHEET = "Biên tập"

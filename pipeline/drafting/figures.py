@@ -1,4 +1,4 @@
-"""The report's two charts, as plain data (see pipeline.charts): status by part, completion by lead agency.
+"""The report's two charts, as plain data (see pipeline.documents.charts): status by part, completion by lead agency.
 
 Each shows the previous period beside the current one when there is a record of it. Completion by
 agency counts only what is due: tasks with a fixed deadline in force on or before the cut-off; an
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from pipeline.charts import Bar, Chart, Row, Segment, Style
-from pipeline.history import Comparison
-from pipeline.merge import DONE_STATUSES, NOT_REPORTED, ONGOING, OPEN_IN_TIME, OPEN_OVERDUE, Merged
-from pipeline.model import Master
-from pipeline.vntext import format_number, format_percent
+from pipeline.documents.charts import Bar, Chart, Row, Segment, Style
+from pipeline.archive.history import Comparison
+from pipeline.drafting.merge import DONE_STATUSES, NOT_REPORTED, ONGOING, OPEN_IN_TIME, OPEN_OVERDUE, Merged
+from pipeline.plan.model import Master
+from pipeline.text.vntext import format_number, format_percent
 
 STATUS_GROUPS = (
     (DONE_STATUSES, Style("Đã hoàn thành", "#404040", dark=True)),

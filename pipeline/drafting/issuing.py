@@ -16,9 +16,9 @@ from datetime import date, timedelta
 
 from pipeline.drafting.blocks import DONE_AFTER_ISSUE, Draft
 from pipeline.errors import PipelineError
-from pipeline.merge import STATUS_DONE, Merged
-from pipeline.periods import Period
-from pipeline.vntext import format_date_short
+from pipeline.drafting.merge import STATUS_DONE, Merged
+from pipeline.plan.periods import Period
+from pipeline.text.vntext import format_date_short
 
 _DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 MAX_LAG = timedelta(days=366)

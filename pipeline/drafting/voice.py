@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.vntext import fold
+from pipeline.text.vntext import fold
 
 COMMITTEE = "Ủy ban nhân dân tỉnh"
 _PROVINCE = r"(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|ub)\s+tỉnh"

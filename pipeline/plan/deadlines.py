@@ -6,7 +6,7 @@ import re
 import unicodedata
 from datetime import date
 
-from pipeline.model import Deadline
+from pipeline.plan.model import Deadline
 
 _ROMAN_QUARTER = {"I": 1, "II": 2, "III": 3, "IV": 4}
 

@@ -90,7 +90,7 @@ class Layout:
 @lru_cache(maxsize=4)
 def _font(bold: bool, size: float):
     from PIL import ImageFont
-    from pipeline.fonts import font_files
+    from pipeline.documents.fonts import font_files
     regular, bold_face = font_files()[0], font_files()[1]
     return ImageFont.truetype(str(bold_face if bold else regular), size=size)
 
@@ -267,7 +267,7 @@ def to_png(chart: Chart, width: float = WIDTH, dpi: int = PNG_DPI) -> bytes:
 
 
 def save(chart: Chart, folder: Path, stem: str) -> tuple[Path, Path]:
-    from pipeline.archive import write_bytes_atomic
+    from pipeline.archive.files import write_bytes_atomic
     svg = write_bytes_atomic(Path(folder) / f"{stem}.svg", to_svg(chart).encode("utf-8"))
     png = write_bytes_atomic(Path(folder) / f"{stem}.png", to_png(chart))
     return svg, png

@@ -1,4 +1,4 @@
-"""Write one report workbook per lead agency (layout in pipeline.sheet_layout).
+"""Write one report workbook per lead agency (layout in pipeline.collection.sheet_layout).
 
 Task cells are locked, input cells unlocked, the sheets protected without a password (the point
 is to prevent accidents, not to keep secrets) and the workbook structure locked, so sheets cannot
@@ -7,7 +7,7 @@ inputs and `generated_at`.
 
 Carried answers (`Carried`): the agency's last accepted answers are pre-filled in the status,
 completion date, progress, results and document cells, on a pale blue fill, with a legend above
-the table, a paragraph in «Hướng dẫn» and their digests in the hidden sheet (pipeline.sheet_layout).
+the table, a paragraph in «Hướng dẫn» and their digests in the hidden sheet (pipeline.collection.sheet_layout).
 A task done on time in that period keeps its row, pre-filled, its input cells locked and grey, with
 a note that no new answer is needed. Difficulties and proposals are never carried.
 """
@@ -27,11 +27,11 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pipeline import sheet_layout as L
-from pipeline.archive import put_value, save_workbook_stable
+from pipeline.collection import sheet_layout as L
+from pipeline.archive.files import put_value, save_workbook_stable
 from pipeline.errors import PipelineError
-from pipeline.model import Agency, Master, Task
-from pipeline.vntext import ascii_slug, format_date_short
+from pipeline.plan.model import Agency, Master, Task
+from pipeline.text.vntext import ascii_slug, format_date_short
 
 TITLE = "PHIẾU BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ"
 BODY_SIZE = 12

@@ -1,6 +1,6 @@
 """Master data: the task table and the agency registry, loaded and validated.
 
-Master workbook format (input/nhiem-vu-112.xlsx, written by the lead; loaded by `pipeline.master.load_master(path) -> Master`)
+Master workbook format (input/nhiem-vu-112.xlsx, written by the lead; loaded by `pipeline.plan.master.load_master(path) -> Master`)
 Sheet "Nhiệm vụ" (row 1 = header, one row per leaf task, in appendix order), columns:
   A "Mã" (task id: "I.1", "II.4", "III.4.1") | B "Phần" ("I"|"II"|"III") | C "Tên phần" (section title, upper case as in the appendix) |
   D "TT" (number as printed: "1", "4.1") | E "Nhóm" (parent group text for sub-items, e.g. "Về mở cửa khẩu phụ tuyến biên giới" for III.4.1/III.4.2; empty otherwise) |
@@ -13,8 +13,8 @@ Sheet "Điều chỉnh" (plan changes, optional): A "Mã nhiệm vụ" | B "Lo�
   A task added is also a row of "Nhiệm vụ"; it counts from the periods whose cut-off is on or after the document's date.
   A dropped task leaves the counts from the period whose cut-off is on or after the document's date. An extension
   counts from then too; status is judged against the deadline in force at the cut-off (`Master.as_of`).
-Model objects (pipeline/model.py): Master(tasks: list[Task], agencies: dict[code, Agency], corrections: list[Correction]); Task(id, section, section_title, number, group, content, lead_codes: tuple, lead_note, coordinators, deadline: Deadline(text, kind, due), product, order).
-Deadline parsing: `pipeline.deadlines.parse_deadline(text) -> Deadline` raises ValueError with a Vietnamese message for unparseable text.
+Model objects (pipeline/plan/model.py): Master(tasks: list[Task], agencies: dict[code, Agency], corrections: list[Correction]); Task(id, section, section_title, number, group, content, lead_codes: tuple, lead_note, coordinators, deadline: Deadline(text, kind, due), product, order).
+Deadline parsing: `pipeline.plan.deadlines.parse_deadline(text) -> Deadline` raises ValueError with a Vietnamese message for unparseable text.
 Lead agency codes used: VPTU (Văn phòng Tỉnh ủy), BCHQS (Bộ Chỉ huy Quân sự tỉnh), BDBP (Bộ Chỉ huy Bộ đội Biên phòng tỉnh), CA (Công an tỉnh), SKHDT (Sở Kế hoạch và Đầu tư), SYT (Sở Y tế), SNNPTNT (Sở Nông nghiệp và Phát triển nông thôn), SNV (Sở Nội vụ), STTTT (Sở Thông tin và Truyền thông), SKHCN (Sở Khoa học và Công nghệ), BQLKKTPQ (Ban Quản lý Khu kinh tế Phú Quốc), STNMT (Sở Tài nguyên và Môi trường), SNGV (Sở Ngoại vụ), SGTVT (Sở Giao thông vận tải), SCT (Sở Công Thương).
 """
 
@@ -26,9 +26,9 @@ from pathlib import Path
 
 import openpyxl
 
-from pipeline.deadlines import parse_deadline
+from pipeline.plan.deadlines import parse_deadline
 from pipeline.errors import PipelineError, ProblemList
-from pipeline.model import ADD, DROP, EXTEND, Adjustment, Agency, Correction, Master, Task
+from pipeline.plan.model import ADD, DROP, EXTEND, Adjustment, Agency, Correction, Master, Task
 
 TASK_SHEET = "Nhiệm vụ"
 AGENCY_SHEET = "Cơ quan"
@@ -47,7 +47,7 @@ _ID = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)\.(\d+(?:\.\d+)?)$")
 
 
 def _text(value) -> str:
-    from pipeline.vntext import clean_cell
+    from pipeline.text.vntext import clean_cell
     return clean_cell(value)
 
 

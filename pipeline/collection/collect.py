@@ -20,7 +20,7 @@ Proposal addressee (template version 2, column "Kiến nghị với"): one of sh
 a proposal without addressee counts as addressed to the UBND tỉnh (warning); "Bộ, ngành Trung ương"
 without the ministry's name: warning. Version 1 forms have no such column: their proposals are
 addressed to the UBND tỉnh (no warning). No proposal: both columns empty.
-Text cells are made safe (pipeline.textsafe): control characters dropped, huge cells capped, long
+Text cells are made safe (pipeline.text.textsafe): control characters dropped, huge cells capped, long
 words made breakable, characters no declared font has replaced by a visible substitute (warnings).
 Done without completion date: warning (kept; on time/late cannot be judged). Done with neither
 results nor output document: error (an unsupported claim). Not done but with a completion date:
@@ -56,12 +56,12 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from pipeline import sheet_layout as L
+from pipeline.collection import sheet_layout as L
 from pipeline.errors import ERROR, WARNING, PipelineError, Problem
-from pipeline.model import Master
-from pipeline.periods import parse_period
-from pipeline.textsafe import make_safe
-from pipeline.vntext import clean_cell, fold, format_date_short, format_number, maybe_legacy, strip_diacritics
+from pipeline.plan.model import Master
+from pipeline.plan.periods import parse_period
+from pipeline.text.textsafe import make_safe
+from pipeline.text.vntext import clean_cell, fold, format_date_short, format_number, maybe_legacy, strip_diacritics
 
 SIZE_LIMIT = 50 * 1024 * 1024       # bytes, on disk and uncompressed
 MAX_ZIP_ENTRIES = 2000

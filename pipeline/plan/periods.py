@@ -22,7 +22,7 @@ class Period:
 
     @property
     def window_text(self) -> str:
-        from pipeline.vntext import format_date_short
+        from pipeline.text.vntext import format_date_short
         return f"từ {format_date_short(self.start)} đến {format_date_short(self.end)}"
 
 

@@ -20,11 +20,11 @@ from datetime import date
 
 import pandas as pd
 
-from pipeline.collect import ROW_COLUMNS
-from pipeline.master import Master
-from pipeline.sheet_layout import PROPOSAL_TO_PROVINCE, STATUS_DONE
-from pipeline.periods import Period
-from pipeline.vntext import fold
+from pipeline.collection.collect import ROW_COLUMNS
+from pipeline.plan.master import Master
+from pipeline.collection.sheet_layout import PROPOSAL_TO_PROVINCE, STATUS_DONE
+from pipeline.plan.periods import Period
+from pipeline.text.vntext import fold
 
 
 DONE_ON_TIME = "done_on_time"

@@ -14,8 +14,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pipeline.fonts import typeset_coverage
-from pipeline.vntext import format_number
+from pipeline.documents.fonts import typeset_coverage
+from pipeline.text.vntext import format_number
 
 MAX_CHARS = 5000
 LONG_WORD = 20      # the appendix result column holds about 25 characters of 13 pt text a line

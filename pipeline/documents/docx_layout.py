@@ -1,4 +1,4 @@
-"""Apply the shared page rules (pipeline/layout.py) to a rendered Word document.
+"""Apply the shared page rules (pipeline/documents/layout.py) to a rendered Word document.
 
 docxtpl fills a fixed template; what depends on the document's own text is set here, after
 rendering: the appendix column widths and which rows may split, which headings keep with the
@@ -11,7 +11,7 @@ import copy
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from pipeline import layout
+from pipeline.documents import layout
 
 _HEADINGS = {"Heading1": "heading1", "Heading2": "heading2", "Heading3": "heading3"}
 _PROTECTED = ("BCBody", "BCSubject", "BCAppendixTitle", "BCAppendixNote")

@@ -8,17 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.config import PlanConfig
+from pipeline.plan.config import PlanConfig
 from pipeline.errors import PipelineError
 from pipeline.drafting.blocks import Draft, Figure, Heading
 from pipeline.drafting.figures import report_charts
 from pipeline.drafting.body import draft_report, load_phrasebook
 from pipeline.drafting.body import subject as report_subject
 from pipeline.drafting.phrasebook import Phrasebook
-from pipeline.history import Comparison
-from pipeline.merge import Merged
-from pipeline.model import Master
-from pipeline.vntext import format_date_blank_day, format_date_long
+from pipeline.archive.history import Comparison
+from pipeline.drafting.merge import Merged
+from pipeline.plan.model import Master
+from pipeline.text.vntext import format_date_blank_day, format_date_long
 DRAFT_BLANK = "      "  # the blank a văn thư fills in by hand (FORMAT.md §4)
 APPENDIX_COLUMNS = ["TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Tình trạng",
                     "Kết quả thực hiện, sản phẩm"]

@@ -4,7 +4,7 @@ The PDF embeds Liberation Serif 2 (Debian fonts-liberation2) and, for symbols it
 (➢ ✓ ① ℃ and the like), one declared fallback: DejaVu Sans (Debian fonts-dejavu-core).
 The fallback is declared with a `unicode-range` of exactly the characters Liberation Serif lacks,
 so it never draws a letter Liberation Serif has. Text is checked against `typeset_coverage()` when
-it is collected (pipeline.textsafe) and again before the PDF is rendered (pipeline.render_pdf).
+it is collected (pipeline.text.textsafe) and again before the PDF is rendered (pipeline.documents.render_pdf).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from .errors import PipelineError
+from pipeline.errors import PipelineError
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/liberation2"),

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from docx import Document
 
-from pipeline.archive import normalize_zip_bytes, write_bytes_atomic
-from pipeline.context import document_date
+from pipeline.archive.files import normalize_zip_bytes, write_bytes_atomic
+from pipeline.drafting.context import document_date
 
 AUTHOR = "Công cụ lập báo cáo"
 INITIALS = "CC"

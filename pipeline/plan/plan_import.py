@@ -20,14 +20,14 @@ from docx.table import _Cell
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from pipeline.archive import put_value, save_workbook_stable
-from pipeline.deadlines import parse_deadline
+from pipeline.archive.files import put_value, save_workbook_stable
+from pipeline.plan.deadlines import parse_deadline
 from pipeline.errors import WARNING, PipelineError, ProblemList
-from pipeline.master import (ADJUSTMENT_COLUMNS, ADJUSTMENT_SHEET, AGENCY_COLUMNS, AGENCY_SHEET, CORRECTION_COLUMNS,
+from pipeline.plan.master import (ADJUSTMENT_COLUMNS, ADJUSTMENT_SHEET, AGENCY_COLUMNS, AGENCY_SHEET, CORRECTION_COLUMNS,
                              CORRECTION_SHEET,
                              TASK_COLUMNS, TASK_SHEET, load_corrections, load_registry)
-from pipeline.model import Agency, Correction, Deadline, Task
-from pipeline.vntext import clean_cell, fold
+from pipeline.plan.model import Agency, Correction, Deadline, Task
+from pipeline.text.vntext import clean_cell, fold
 
 TT, CONTENT, LEAD, COORD, DEADLINE, PRODUCT = range(6)
 COLUMN_NAMES = ("TT", "Nội dung", "Cơ quan chủ trì thực hiện", "Cơ quan phối hợp",

@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from pipeline.model import Task
+from pipeline.plan.model import Task
 
 TEMPLATE_VERSION = "2"
 # Versions the reader still accepts; a returned file of any other version is refused.

@@ -18,12 +18,12 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import nodes
 
-from pipeline import docx_layout, layout
-from pipeline.archive import normalize_zip_bytes, write_bytes_atomic
-from pipeline.context import document_date
+from pipeline.documents import docx_layout, layout
+from pipeline.archive.files import normalize_zip_bytes, write_bytes_atomic
+from pipeline.drafting.context import document_date
 from pipeline.errors import PipelineError
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "docx" / "bao-cao.docx"
+DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "docx" / "bao-cao.docx"
 
 BODY_STYLES = ("paragraph", "heading1", "heading2", "heading3", "figure")
 FIGURE_STYLE = "BCFigure"   # the template's paragraph a chart's picture goes into
@@ -66,7 +66,7 @@ def _place_charts(document, context: dict) -> None:
     (drawn from the same data as the PDF's vector chart), with the chart's description as alt text."""
     from docx.shared import Mm
 
-    from pipeline import charts
+    from pipeline.documents import charts
 
     for p in document.paragraphs:
         if p.style is None or p.style.style_id != FIGURE_STYLE:

@@ -9,10 +9,10 @@ import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from pipeline.archive import put_value, save_workbook_stable, write_bytes_atomic
+from pipeline.archive.files import put_value, save_workbook_stable, write_bytes_atomic
 from pipeline.errors import Problem
-from pipeline.master import Master
-from pipeline.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
+from pipeline.plan.master import Master
+from pipeline.drafting.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                             OPEN_IN_TIME, OPEN_OVERDUE, STATUS_LABELS, STATUS_ORDER, Merged)
 
 STATUS_FILLS = {
@@ -250,7 +250,7 @@ def _chart_sheet(ws, charts: dict[str, dict]) -> None:
 
 def write_consolidated(path: Path, master: Master, merged: Merged, problems: list[Problem],
                        files: list[dict], stamp: datetime, charts: dict[str, dict] | None = None) -> Path:
-    """`charts`: the report's charts (plain data, pipeline.charts): the sheet «Biểu đồ» holds their figures
+    """`charts`: the report's charts (plain data, pipeline.documents.charts): the sheet «Biểu đồ» holds their figures
     and draws them as native Excel charts."""
     wb = openpyxl.Workbook()
     # Column widths are counted in digits of the workbook's default font: make it the font

@@ -19,14 +19,14 @@ from fontTools.ttLib import TTFont
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
-from . import layout
+from pipeline.documents import layout
 
-from .archive import atomic_path
-from .context import document_date
-from .errors import PipelineError
-from .fonts import EMBEDDED_FAMILIES, FALLBACK_FAMILY, FONT_FACES, fallback_face, font_files, typeset_coverage
+from pipeline.archive.files import atomic_path
+from pipeline.drafting.context import document_date
+from pipeline.errors import PipelineError
+from pipeline.documents.fonts import EMBEDDED_FAMILIES, FALLBACK_FAMILY, FONT_FACES, fallback_face, font_files, typeset_coverage
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "html"
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "html"
 TEMPLATE_NAME = "bao-cao.html"
 
 
@@ -89,7 +89,7 @@ def _strings(value, where: str):
 def check_glyphs(context: dict) -> None:
     """Refuse any typeset character the declared fonts lack, instead of letting Pango borrow a font.
 
-    A last guard: collected agency text is already made safe (pipeline.textsafe).
+    A last guard: collected agency text is already made safe (pipeline.text.textsafe).
     `meta` is skipped: it goes to the XMP packet, not onto the page.
     """
     covered = typeset_coverage()
@@ -146,7 +146,7 @@ def _environment() -> Environment:
 
 def _charts_svg(context: dict) -> dict[str, Markup]:
     """The charts as inline SVG: vector, with their text as text (selectable), in the report's font."""
-    from . import charts
+    from pipeline.documents import charts
     width = charts.mm_to_pt(layout.CHART_WIDTH)
     return {key: Markup(charts.to_svg(charts.from_dict(data), width=width))
             for key, data in context.get("charts", {}).items()}

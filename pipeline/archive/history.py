@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from pipeline.merge import DONE_STATUSES, OPEN_OVERDUE, OPEN_STATUSES, STATUS_LABELS, Merged
-from pipeline.model import Master
-from pipeline.periods import Period, parse_period
+from pipeline.drafting.merge import DONE_STATUSES, OPEN_OVERDUE, OPEN_STATUSES, STATUS_LABELS, Merged
+from pipeline.plan.model import Master
+from pipeline.plan.periods import Period, parse_period
 
 FILENAME = "lich-su.sqlite"
 SCHEMA_VERSION = 1

@@ -54,7 +54,7 @@ class Adjustment:
 
     @property
     def citation(self) -> str:
-        from pipeline.vntext import format_date_short
+        from pipeline.text.vntext import format_date_short
         return f"Văn bản số {self.doc_number} ngày {format_date_short(self.doc_date)} của {self.issuer}"
 
 

@@ -1,0 +1,1 @@
+"""Archive: atomic writes and manifests, the output folder rules, the period records."""

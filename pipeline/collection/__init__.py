@@ -1,0 +1,1 @@
+"""Collection: the agency workbooks sent out, and the returned ones read and validated."""

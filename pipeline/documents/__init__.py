@@ -1,0 +1,1 @@
+"""Documents: the renderers (DOCX, PDF/A, the consolidated workbook) and their shared layout."""

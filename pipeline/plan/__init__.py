@@ -1,0 +1,1 @@
+"""Plan and periods: the configuration, the master tables, deadlines and reporting periods."""
