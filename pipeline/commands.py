@@ -159,6 +159,13 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
+def _problems(what: str, messages: list[str]) -> int:
+    _out(f"{what} có {len(messages)} vấn đề:")
+    for msg in messages:
+        _out(f"  - {msg}")
+    return EXIT_PROBLEMS
+
+
 def cmd_check_template(args) -> int:
     from pipeline.drafting.body import PHRASEBOOK, PHRASES
     from pipeline.drafting.phrasebook import check_phrasebook
@@ -172,10 +179,7 @@ def cmd_check_template(args) -> int:
     phrasebook = args.phrasebook or PHRASEBOOK
     messages = check_phrasebook(phrasebook, PHRASES)
     if messages:
-        _out(f"Sổ câu chữ {phrasebook} có {len(messages)} vấn đề:")
-        for msg in messages:
-            _out(f"  - {msg}")
-        return EXIT_PROBLEMS
+        return _problems(f"Sổ câu chữ {phrasebook}", messages)
     _out(f"Sổ câu chữ {phrasebook} hợp lệ: đủ {len(PHRASES)} câu, mọi chỗ trống đều có số liệu.")
     # Any period will do: the check is about which keys the template asks for.
     config, plan, period = load_inputs(args.config, "Q3")
@@ -184,10 +188,7 @@ def cmd_check_template(args) -> int:
     template = args.template or DEFAULT_TEMPLATE
     messages = check_template(template, build_context(config, master, merged))
     if messages:
-        _out(f"Mẫu {template} có {len(messages)} vấn đề:")
-        for msg in messages:
-            _out(f"  - {msg}")
-        return EXIT_PROBLEMS
+        return _problems(f"Mẫu {template}", messages)
     _out(f"Mẫu {template} hợp lệ: mọi biến đều có trong nội dung báo cáo, không thẻ nào xóa ngắt trang phụ lục.")
     return EXIT_OK
 

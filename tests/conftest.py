@@ -50,3 +50,15 @@ def settle_all(editorial: Path, dst: Path, note: str = "Đã kiểm tra") -> Pat
             ws.cell(row, COL_NOTE).value = note
     wb.save(dst)
     return dst
+
+
+ROW_COLUMNS = ["agency", "task_id", "status", "completed_on", "progress", "results", "output_doc", "difficulties",
+               "proposals"]
+
+
+def agency_rows(*data, columns=ROW_COLUMNS):
+    """Accepted rows as collect gives them to merge: one tuple per row, in `columns` order."""
+    import pandas as pd
+    df = pd.DataFrame([dict(zip(columns, r)) for r in data], columns=columns)
+    df["completed_on"] = pd.to_datetime(df["completed_on"])
+    return df

@@ -3,10 +3,10 @@ import io
 import xml.etree.ElementTree as ET
 
 import numpy as np
-import pandas as pd
 import pytest
 from PIL import Image
 
+from tests.conftest import agency_rows
 from pipeline.documents import charts
 from pipeline.drafting.figures import completion_by_agency, report_charts, status_by_part
 from pipeline.archive.history import PeriodRecord, compare
@@ -17,12 +17,7 @@ Q2, Q3 = parse_period("2022-Q2"), parse_period("2022-Q3")
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def _rows(*data):
-    cols = ["agency", "task_id", "status", "completed_on", "progress", "results", "output_doc", "difficulties",
-            "proposals"]
-    df = pd.DataFrame([dict(zip(cols, r)) for r in data], columns=cols)
-    df["completed_on"] = pd.to_datetime(df["completed_on"])
-    return df
+_rows = agency_rows
 
 
 @pytest.fixture(scope="module")

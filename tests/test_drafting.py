@@ -4,7 +4,6 @@ import shutil
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 
 from pipeline.drafting.context import build_context
@@ -14,7 +13,7 @@ from pipeline.drafting.phrasebook import Phrasebook, check_phrasebook
 from pipeline.drafting.voice import voice
 from pipeline.drafting.merge import DONE_UNDATED, OPEN_IN_TIME, merge
 from pipeline.plan.periods import parse_period
-from tests.conftest import ROOT
+from tests.conftest import ROOT, agency_rows
 
 Q3 = parse_period("2022-Q3")   # cut-off 14/9/2022
 STNMT = ("Sở Tài nguyên và Môi trường", "Sở TN&MT")
@@ -64,9 +63,7 @@ COLS = ["agency", "task_id", "status", "completed_on", "progress", "results", "o
 
 
 def _rows(*data):
-    df = pd.DataFrame([dict(zip(COLS, r)) for r in data], columns=COLS)
-    df["completed_on"] = pd.to_datetime(df["completed_on"])
-    return df
+    return agency_rows(*data, columns=COLS)
 
 
 def _row(agency, task, status, done_on=None, progress=None, results="", doc="", diff="", prop="", to="", ministry="",

@@ -4,14 +4,13 @@ import shutil
 import sqlite3
 from datetime import date
 
-import pandas as pd
 import pytest
 
 from pipeline.archive.history import Answer, compare, previous_period, read_record, write_record
 from pipeline.drafting.merge import merge
 from pipeline.plan.periods import parse_period
 from pipeline.report import build_report
-from tests.conftest import CONFIG, MASTER, copy_sample
+from tests.conftest import CONFIG, MASTER, copy_sample, agency_rows
 
 Q2, Q3 = parse_period("2022-Q2"), parse_period("2022-Q3")
 
@@ -24,12 +23,7 @@ def test_previous_period(code, previous):
     assert previous_period(parse_period(code)).code == previous
 
 
-def _rows(*data):
-    cols = ["agency", "task_id", "status", "completed_on", "progress", "results", "output_doc", "difficulties",
-            "proposals"]
-    df = pd.DataFrame([dict(zip(cols, r)) for r in data], columns=cols)
-    df["completed_on"] = pd.to_datetime(df["completed_on"])
-    return df
+_rows = agency_rows
 
 
 def _runs(db):

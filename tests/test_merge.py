@@ -1,11 +1,11 @@
 from datetime import date
 
-import pandas as pd
 import pytest
 
 from pipeline.drafting.merge import (DONE_LATE, DONE_ON_TIME, DONE_UNDATED, NOT_REPORTED, ONGOING, OPEN_IN_TIME,
                             OPEN_OVERDUE, STATUS_LABELS, classify, merge)
 from pipeline.plan.periods import parse_period
+from tests.conftest import agency_rows as _rows
 
 DONE, DOING = "Đã hoàn thành", "Đang thực hiện"
 Q3 = parse_period("2022-Q3")  # cut-off 14/9/2022
@@ -43,11 +43,6 @@ def test_classification_at_the_edges(due, reports, expected):
     assert classify(due, Q3.end, reports) == expected
 
 
-def _rows(*rows):
-    cols = ["agency", "task_id", "status", "completed_on", "progress", "results", "output_doc", "difficulties", "proposals"]
-    df = pd.DataFrame([dict(zip(cols, r)) for r in rows], columns=cols)
-    df["completed_on"] = pd.to_datetime(df["completed_on"])
-    return df
 
 
 def test_merge_multi_lead_task_with_one_lead_missing(master):

@@ -5,7 +5,7 @@ import json
 import shutil
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date
 
 import openpyxl
 import pytest
