@@ -547,7 +547,8 @@ def _check_rows(t: pd.DataFrame, master: Master, period, ref: dict[str, tuple],
                 f.add(i, WARNING, "completed_on", f"Ngày hoàn thành ghi dạng chữ «{_text_value(raw_dates[i])}», "
                                                   f"đã hiểu là ngày {shown}.")
             if d > period.end:
-                f.add(i, WARNING, "completed_on", f"Ngày hoàn thành {shown} sau ngày chốt số liệu {end}.")
+                f.add(i, WARNING, "completed_on", f"Ngày hoàn thành {shown} sau ngày chốt số liệu {end}: trong kỳ này "
+                                                  "nhiệm vụ được tính là chưa hoàn thành.")
             done_on[i] = d
 
     # Consistency between status, date, progress and results.

@@ -105,6 +105,7 @@ def short_name(task: Task) -> str:
     """A task's name in a sentence: its first clause, cut at a word boundary."""
     first = re.sub(r"^[-–•+]\s*", "", task.content.strip().splitlines()[0].strip())
     first = re.split(r"(?<=[^\d])[.;:](?:\s|$)", first, maxsplit=1)[0].strip().rstrip(".;:,")
+    first = first.split(" (")[0]   # a parenthesis of the task's text would nest in the reference
     words = first.split()
     if len(words) > SHORT_NAME_WORDS:
         cut = words[:SHORT_NAME_WORDS]
@@ -139,7 +140,9 @@ def _item(text: str) -> str:
 
 
 def _lower_first(s: str) -> str:
-    return s[:1].lower() + s[1:] if s[1:2].islower() or len(s) == 1 else s
+    """A sentence's first letter in lower case, unless its first word is an acronym ("UBND", "EVN")."""
+    word = s.split(" ", 1)[0]
+    return s if len(word) > 1 and word[1:2].isupper() else s[:1].lower() + s[1:]
 
 
 @dataclass

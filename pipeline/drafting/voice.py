@@ -79,7 +79,8 @@ def sentences(text: str) -> list[str]:
 
 
 def _lower_first(s: str) -> str:
-    return s[:1].lower() + s[1:] if s[1:2].islower() or len(s) == 1 else s
+    word = s.split(" ", 1)[0]
+    return s if len(word) > 1 and word[1:2].isupper() else s[:1].lower() + s[1:]
 
 
 def _end(s: str) -> str:
