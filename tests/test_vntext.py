@@ -21,8 +21,6 @@ from pipeline.text.vntext import (
     is_vietnamese_syllable,
     legacy_to_unicode,
     nfc,
-    point_letter,
-    roman,
     strip_diacritics,
     to_unicode,
     unicode_to_legacy,
@@ -337,28 +335,6 @@ def test_format_percent():
     assert format_percent(99.96) == "100%"
     assert format_percent(66.6667, decimals=2) == "66,67%"
     assert format_percent(12.5, decimals=0) == "13%"
-
-
-# --- numbering -----------------------------------------------------------------
-
-def test_point_letters():
-    letters = [point_letter(i) for i in range(23)]
-    assert "".join(letters) == "abcdđeghiklmnopqrstuvxy"
-    assert "f" not in letters and "j" not in letters and "w" not in letters
-    with pytest.raises(ValueError):
-        point_letter(23)
-    with pytest.raises(ValueError):
-        point_letter(-1)
-
-
-def test_roman():
-    assert [roman(n) for n in range(1, 11)] == [
-        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-    assert roman(14) == "XIV"
-    assert roman(39) == "XXXIX"
-    assert roman(40) == "XL"
-    with pytest.raises(ValueError):
-        roman(0)
 
 
 # --- slugs, folding ----------------------------------------------------------------

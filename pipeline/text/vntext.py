@@ -29,8 +29,6 @@ __all__ = [
     "format_date_blank_day",
     "format_number",
     "format_percent",
-    "point_letter",
-    "roman",
     "ascii_slug",
     "fold",
     "strip_diacritics",
@@ -370,34 +368,6 @@ def format_percent(value: float, decimals: int = 1) -> str:
     """A value already in percent: 28.5714 -> "28,6%", 50 -> "50%"."""
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
     return format_decimal(_half_up(value, decimals), format=pattern, locale=LOCALE) + "%"
-
-
-# ---------------------------------------------------------------------------
-# Numbering.
-
-_POINT_LETTERS = ("a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m",
-                  "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y")
-
-
-def point_letter(i: int) -> str:
-    """0 -> "a", 4 -> "đ", 5 -> "e" (the letters of a Vietnamese legal text's points)."""
-    if not 0 <= i < len(_POINT_LETTERS):
-        raise ValueError(f"no point letter for index {i}")
-    return _POINT_LETTERS[i]
-
-
-_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-
-
-def roman(n: int) -> str:
-    if not 1 <= n <= 3999:
-        raise ValueError(f"no Roman numeral for {n}")
-    out = []
-    for value, letters in _ROMAN:
-        count, n = divmod(n, value)
-        out.append(letters * count)
-    return "".join(out)
 
 
 # ---------------------------------------------------------------------------
