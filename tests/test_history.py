@@ -85,7 +85,7 @@ def test_a_status_that_went_backwards_is_a_point_for_the_clerk(tmp_path, master)
     row = next(r for r in ctx["appendix"]["rows"] if r["kind"] == "task" and r["tt"] == "5.2")
     # the appendix shows the status then beneath the status now
     assert row["previous"] == "Đã hoàn thành đúng hạn"
-    assert row["status"] == "Chưa hoàn thành, quá hạn\n(quý II năm 2022: đã hoàn thành đúng hạn)"
+    assert row["status"] == "Chưa hoàn thành, quá hạn\n(quý II: đã hoàn thành đúng hạn)"
     assert ctx["appendix"]["previous_label"] == "quý II năm 2022"
     # this run recorded Q3 beside Q2
     assert _runs(out / "lich-su.sqlite") == [("2022-Q2", "issued", "30"), ("2022-Q3", "draft", "")]

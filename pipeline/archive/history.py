@@ -192,6 +192,7 @@ def read_record(path: Path, period: Period) -> PeriodRecord | None:
 class Comparison:
     """What changed since the previous period's record."""
     previous: PeriodRecord
+    current: Period
     completed: list[str] = field(default_factory=list)    # not done then, done now
     overdue: list[str] = field(default_factory=list)      # became overdue
     backwards: list[str] = field(default_factory=list)    # done then, reported not done now
@@ -210,7 +211,7 @@ def record_of(merged: Merged, kind: str = "input") -> PeriodRecord:
 
 
 def compare(previous: PeriodRecord, merged: Merged) -> Comparison:
-    c = Comparison(previous)
+    c = Comparison(previous, merged.period)
     for task_id, st in merged.statuses.items():
         before, now = previous.statuses.get(task_id), st.status
         if before is None:

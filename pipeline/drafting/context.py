@@ -17,6 +17,7 @@ from pipeline.drafting.body import subject as report_subject
 from pipeline.drafting.phrasebook import Phrasebook
 from pipeline.archive.history import Comparison
 from pipeline.drafting.merge import Merged
+from pipeline.plan.periods import short_label
 from pipeline.plan.model import Master
 from pipeline.text.vntext import format_date_blank_day, format_date_long
 DRAFT_BLANK = "      "  # the blank a văn thư fills in by hand (FORMAT.md §4)
@@ -71,7 +72,8 @@ def _status_cell(label: str, task_id: str, comparison: Comparison | None) -> str
     before = comparison.previous_label(task_id) if comparison else ""
     if not before:
         return label
-    return f"{label}\n({comparison.previous.period.label}: {before[:1].lower() + before[1:]})"
+    then = short_label(comparison.previous.period, comparison.current)
+    return f"{label}\n({then}: {before[:1].lower() + before[1:]})"
 
 
 def _body(draft: Draft) -> list[dict]:

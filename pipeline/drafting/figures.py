@@ -12,6 +12,7 @@ from pipeline.documents.charts import Bar, Chart, Row, Segment, Style
 from pipeline.archive.history import Comparison
 from pipeline.drafting.merge import DONE_STATUSES, NOT_REPORTED, ONGOING, OPEN_IN_TIME, OPEN_OVERDUE, Merged
 from pipeline.plan.model import Master
+from pipeline.plan.periods import short_label
 from pipeline.text.vntext import format_number, format_percent
 
 STATUS_GROUPS = (
@@ -23,17 +24,11 @@ STATUS_GROUPS = (
 )
 
 
-def _short(label: str, other: str) -> str:
-    """"quý III năm 2022" beside "quý II năm 2022": the year once is enough."""
-    year = label.rsplit(" ", 1)[-1]
-    return label.removesuffix(f" năm {year}") if other.endswith(year) and label.endswith(f"năm {year}") else label
-
-
 def _captions(merged: Merged, comparison: Comparison | None) -> tuple[str, str]:
     if not comparison:
         return "", ""
-    now, before = merged.period.label, comparison.previous.period.label
-    return _short(before, now), _short(now, before)
+    now, before = merged.period, comparison.previous.period
+    return short_label(before, now), short_label(now, before)
 
 
 def _status_bar(statuses: dict[str, str], tasks: list[str], caption: str) -> Bar:

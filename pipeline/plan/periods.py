@@ -72,3 +72,11 @@ def following_window(period: Period) -> tuple[str, date]:
     if period.kind == "nine_months":
         return f"quý IV năm {y}", date(y, 12, 31)
     return f"năm {y + 1}", date(y + 1, 12, 31)
+
+
+def short_label(period: Period, beside: Period) -> str:
+    """"quý II" beside "quý III năm 2022": the year once is enough; another year keeps its year."""
+    suffix = f" năm {period.year}"
+    if period.year == beside.year and period.label.endswith(suffix):
+        return period.label.removesuffix(suffix)
+    return period.label
