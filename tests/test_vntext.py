@@ -9,6 +9,8 @@ import pytest
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from pipeline.text.vntext import (
+    end_sentence,
+    lower_first,
     ascii_slug,
     clean_cell,
     detect_legacy,
@@ -367,3 +369,20 @@ def test_fold_keeps_diacritics():
     assert fold("Chưa thực hiện") != fold("Chua thuc hien")
     assert fold("hoàn") != fold("hồn")
     assert fold("Đã hoàn thành") == "đã hoàn thành"
+
+
+@pytest.mark.parametrize("text, lowered", [
+    ("Chậm giải phóng mặt bằng", "chậm giải phóng mặt bằng"),
+    ("Ý kiến của một số bộ, ngành", "ý kiến của một số bộ, ngành"),   # a one-letter first word
+    ("UBND tỉnh đã ban hành", "UBND tỉnh đã ban hành"),               # an acronym stays
+    ("EVN SPC chưa tiếp nhận", "EVN SPC chưa tiếp nhận"),
+])
+def test_lower_first(text, lowered):
+    assert lower_first(text) == lowered
+
+
+@pytest.mark.parametrize("text, ended", [
+    ("Đã ban hành kế hoạch", "Đã ban hành kế hoạch."), ("Xong.", "Xong."), ("Gồm:", "Gồm:"), ("  ", ""),
+])
+def test_end_sentence(text, ended):
+    assert end_sentence(text) == ended

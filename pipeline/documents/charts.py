@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 WIDTH = 453.0          # pt: the portrait text width (160 mm)
@@ -264,13 +263,6 @@ def to_png(chart: Chart, width: float = WIDTH, dpi: int = PNG_DPI) -> bytes:
     raw = io.BytesIO()
     img.save(raw, format="PNG", dpi=(dpi, dpi))
     return raw.getvalue()
-
-
-def save(chart: Chart, folder: Path, stem: str) -> tuple[Path, Path]:
-    from pipeline.archive.files import write_bytes_atomic
-    svg = write_bytes_atomic(Path(folder) / f"{stem}.svg", to_svg(chart).encode("utf-8"))
-    png = write_bytes_atomic(Path(folder) / f"{stem}.png", to_png(chart))
-    return svg, png
 
 
 def from_dict(data: dict) -> Chart:

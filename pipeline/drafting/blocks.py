@@ -15,7 +15,6 @@ SILENT_AGENCIES = "silent_agencies"
 DONE_AFTER_CUTOFF = "done_after_cutoff"
 STALE_EDIT = "stale_edit"
 STATUS_BACKWARDS = "status_backwards"
-EDITORIAL_INPUT = "editorial_input"
 
 CHECKED_MARK = "Đã kiểm tra"   # written in «Ghi chú» by the clerk: the point is settled
 

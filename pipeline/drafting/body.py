@@ -23,7 +23,7 @@ from pipeline.drafting.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DON
 from pipeline.plan.model import ADD, EXTEND, Master, Task
 from pipeline.plan.periods import following_window
 from pipeline.collection.sheet_layout import PROPOSAL_TO_MINISTRY, PROPOSAL_TO_PM, PROPOSAL_TO_PROVINCE
-from pipeline.text.vntext import fold, format_date_short, format_number, format_percent
+from pipeline.text.vntext import end_sentence, fold, format_date_short, format_number, format_percent, lower_first
 
 PHRASEBOOK = Path(__file__).resolve().parents[2] / "templates" / "phrasebook" / "bao-cao.toml"
 SHORT_NAME_WORDS = 14
@@ -127,22 +127,11 @@ def _share(part: int, whole: int) -> str:
     return format_percent(100.0 * part / whole if whole else 0.0)
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if not text or text[-1] in ".;:!?…" else text + "."
-
-
 def _item(text: str) -> str:
     """A list item: "- " and a capital letter after it."""
     text = text.strip()
     body = text[2:] if text.startswith("- ") else text
     return "- " + body[:1].upper() + body[1:]
-
-
-def _lower_first(s: str) -> str:
-    """A sentence's first letter in lower case, unless its first word is an acronym ("UBND", "EVN")."""
-    word = s.split(" ", 1)[0]
-    return s if len(word) > 1 and word[1:2].isupper() else s[:1].lower() + s[1:]
 
 
 @dataclass
@@ -232,7 +221,7 @@ def _sentence_case(title: str) -> str:
 
 def _deployment(c: _Ctx) -> list:
     pb, cfg = c.pb, c.config
-    parts = [pb.say("deployment.part", part=s, title=_lower_first(title), tasks=format_number(len(tasks)))
+    parts = [pb.say("deployment.part", part=s, title=lower_first(title), tasks=format_number(len(tasks)))
              for s, title, tasks in _sections(c)]
     heading = pb.say("heading.deployment")
     return [
@@ -330,7 +319,7 @@ def _reason(c: _Ctx, block: Block, task: Task) -> str:
             for item in split_items(lead.difficulties):
                 text = c.voiced(block, item, lead.agency)
                 if text:
-                    reasons.append(_lower_first(text.rstrip(".")))
+                    reasons.append(lower_first(text.rstrip(".")))
     return _join(list(dict.fromkeys(reasons))) if reasons else c.pb.say("part.no_reason")
 
 
@@ -445,7 +434,7 @@ def _assessment(c: _Ctx) -> list:
         text = re.sub(r"\s*;\s*(?=[.;]|$)", "", re.sub(r"^\s*;\s*", "", text)).strip()
     else:
         text = pb.say("assessment.reporting_ok", cutoff=cutoff)
-    out.append(_block(c, "III.bao-cao", "Phần III: việc báo cáo của các cơ quan", _sentence(text), anchor=heading))
+    out.append(_block(c, "III.bao-cao", "Phần III: việc báo cáo của các cơ quan", end_sentence(text), anchor=heading))
     return out
 
 
@@ -476,7 +465,7 @@ def _difficulties(c: _Ctx) -> list:
                        anchor=heading)
         text = c.voiced(block, item.text, item.sources[0][1])
         if text:
-            block.auto = c.pb.say("difficulty.item", text=_lower_first(text.rstrip(".")), tasks=_tasks_of(c, item))
+            block.auto = c.pb.say("difficulty.item", text=lower_first(text.rstrip(".")), tasks=_tasks_of(c, item))
         out.append(block)
     if len(out) == 1 or not any(isinstance(b, Block) and b.auto for b in out):
         out.append(_block(c, "IV.khong", "Phần IV: không có khó khăn", c.pb.say("difficulty.none"), anchor=heading))
@@ -526,7 +515,7 @@ def _proposals(c: _Ctx) -> list:
                            f"{item.task_ids[0]}", "", anchor=group_heading)
             text = c.voiced(block, _strip_addressee(item.text, name), item.sources[0][1])
             if text:
-                block.auto = pb.say("proposal.item", text=_lower_first(text.rstrip(".")), tasks=_tasks_of(c, item))
+                block.auto = pb.say("proposal.item", text=lower_first(text.rstrip(".")), tasks=_tasks_of(c, item))
             out.append(block)
     if not to_government:
         out.append(_block(c, "V.khong", "Phần V: không có kiến nghị với Trung ương", pb.say("proposal.none"),
@@ -611,7 +600,7 @@ def _lead_summary(c: _Ctx, block: Block, task: Task, lead: LeadReport) -> str:
     if lead.status != STATUS_DONE or lead.done_after_cutoff:
         if lead.progress is not None:
             parts.append(pb.say("summary.progress", progress=format_percent(lead.progress)))
-    return " ".join(_sentence(p) for p in parts if p)
+    return " ".join(end_sentence(p) for p in parts if p)
 
 
 def _rejected_points(c: _Ctx, rejected: pd.DataFrame | None, superseded: set[str], summaries: dict[str, Block],

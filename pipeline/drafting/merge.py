@@ -121,9 +121,6 @@ class Attributed:
     def task_ids(self) -> list[str]:
         return list(dict.fromkeys(t for t, _ in self.sources))
 
-    @property
-    def agency_codes(self) -> list[str]:
-        return list(dict.fromkeys(a for _, a in self.sources))
 
 
 @dataclass
@@ -178,8 +175,7 @@ def _text(value) -> str:
 
 
 def merge(master: Master, period: Period, rows: pd.DataFrame, reported_agencies) -> Merged:
-    columns = [*ROW_COLUMNS, *(c for c in ("proposal_to", "proposal_ministry") if c not in ROW_COLUMNS)]
-    rows = rows.reindex(columns=columns) if not rows.empty else pd.DataFrame(columns=columns)
+    rows = rows.reindex(columns=ROW_COLUMNS) if not rows.empty else pd.DataFrame(columns=ROW_COLUMNS)
     tasks = pd.DataFrame(
         [{"task_id": t.id, "section": t.section, "order": t.order, "lead_codes": t.lead_codes,
           "due": t.deadline_in_force.due} for t in master.tasks]

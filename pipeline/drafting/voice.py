@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.text.vntext import fold
+from pipeline.text.vntext import end_sentence, fold, lower_first
 
 COMMITTEE = "Ủy ban nhân dân tỉnh"
 _PROVINCE = r"(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|ub)\s+tỉnh"
@@ -78,16 +78,6 @@ def sentences(text: str) -> list[str]:
     return out
 
 
-def _lower_first(s: str) -> str:
-    word = s.split(" ", 1)[0]
-    return s if len(word) > 1 and word[1:2].isupper() else s[:1].lower() + s[1:]
-
-
-def _end(s: str) -> str:
-    s = s.rstrip()
-    return s if s.endswith((".", "!", "?", "…", ";", ":")) else s + "."
-
-
 def _names_agency(sentence: str, agency_names: tuple[str, ...]) -> bool:
     head = fold(sentence)
     return any(n and head.startswith(fold(n)) for n in agency_names)
@@ -101,14 +91,14 @@ def voice_sentence(sentence: str, agency_names: tuple[str, ...], cited: str = ""
         return None, "de-nghi-tinh"
     m = _ADVISE_START_RE.match(sentence)
     if m and _UBND_DOC_RE.search(cited or "") or (m and _UBND_DOC_RE.search(sentence)):
-        return _end(f"{COMMITTEE} đã {_lower_first(m.group('rest').rstrip('.'))}"), "van-ban-tinh"
+        return end_sentence(f"{COMMITTEE} đã {lower_first(m.group('rest').rstrip('.'))}"), "van-ban-tinh"
     if _ACTION_RE.search(sentence):
         body = _ACTION_RE.sub(lambda a: f"{a.group('verb')}{a.group('obj')} {COMMITTEE}", sentence)
         if not _names_agency(body, agency_names):
-            body = f"{agency_names[0]} {_lower_first(body)}"
-        return _end(body), "chu-ngu-co-quan"
+            body = f"{agency_names[0]} {lower_first(body)}"
+        return end_sentence(body), "chu-ngu-co-quan"
     if _SUBJECT_RE.match(sentence) and len(_PROVINCE_RE.findall(sentence)) == 1:
-        return _end(_SUBJECT_RE.sub(COMMITTEE, sentence)), "ten-uy-ban"
+        return end_sentence(_SUBJECT_RE.sub(COMMITTEE, sentence)), "ten-uy-ban"
     return None, "nhac-tinh-khac"
 
 
@@ -120,5 +110,5 @@ def voice(text: str, agency_names: tuple[str, ...], cited: str = "") -> Voiced:
         if rule:
             events.append(VoiceEvent(rule, sentence, new))
         if new:
-            kept.append(_end(new))
+            kept.append(end_sentence(new))
     return Voiced(" ".join(kept), events)

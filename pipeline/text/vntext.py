@@ -33,6 +33,8 @@ __all__ = [
     "fold",
     "strip_diacritics",
     "is_vietnamese_syllable",
+    "lower_first",
+    "end_sentence",
 ]
 
 LOCALE = "vi"
@@ -411,3 +413,19 @@ def fold(s: str) -> str:
     s = nfc(s.casefold())
     s = " ".join(s.split())
     return _OLD_NEW_TONE.sub(_tone_on_second, s)
+
+
+# ---------------------------------------------------------------------------
+# Sentences.
+
+def lower_first(s: str) -> str:
+    """A sentence's first letter in lower case (to go on after a colon), unless its first word is an
+    acronym ("UBND", "EVN")."""
+    word = s.split(" ", 1)[0]
+    return s if len(word) > 1 and word[1:2].isupper() else s[:1].lower() + s[1:]
+
+
+def end_sentence(s: str) -> str:
+    """The text with a full stop, unless it already ends with a sentence mark."""
+    s = s.strip()
+    return s if not s or s.endswith((".", "!", "?", "…", ";", ":")) else s + "."
