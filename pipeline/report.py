@@ -12,7 +12,6 @@ from pipeline.archive.files import file_record, portable_path, write_bytes_atomi
 from pipeline.plan.config import PlanConfig, load_config
 from pipeline.documents.consolidated import write_consolidated, write_problem_list
 from pipeline.drafting.context import Issue, build_context
-from pipeline.documents.docx_review import add_review_comments
 from pipeline.drafting.blocks import Draft
 from pipeline.drafting.body import draft_report
 from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
@@ -164,8 +163,6 @@ def _write_outputs(tmp_dir: Path, config, master, period, merged, context, probl
                                      config.plan_number, editorial["edits"], stamp),
         "docx": render_docx(context, tmp_dir / f"{base}.docx"),
     }
-    if not issue:
-        add_review_comments(outputs["docx"], context)
     if with_pdf:
         from pipeline.documents.render_pdf import render_pdf
         outputs["pdf"] = render_pdf(context, tmp_dir / f"{base}.pdf", attachments=[outputs["workbook"]])

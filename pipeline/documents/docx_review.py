@@ -6,13 +6,8 @@ section heading, or the task's content cell) when the block prints nothing.
 """
 from __future__ import annotations
 
-import io
 from datetime import datetime, timezone
-from pathlib import Path
 
-from docx import Document
-
-from pipeline.archive.files import normalize_zip_bytes, write_bytes_atomic
 from pipeline.drafting.context import document_date
 
 AUTHOR = "Công cụ lập báo cáo"
@@ -50,12 +45,11 @@ def _find(paragraphs, target: str, in_table: bool):
     return None
 
 
-def add_review_comments(path: Path, context: dict) -> int:
-    """Add the context's review points as comments; return how many were anchored."""
+def add_review_comments(document, context: dict) -> int:
+    """Add the context's review points as comments to a rendered document (in place); return how many."""
     review = context.get("review") or []
     if not review:
         return 0
-    document = Document(str(path))
     paragraphs = list(_paragraphs(document))
     when = datetime.combine(document_date(context), datetime.min.time(), tzinfo=timezone.utc)
     added = 0
@@ -70,7 +64,4 @@ def add_review_comments(path: Path, context: dict) -> int:
             comment = document.add_comment(p.runs, text=message, author=AUTHOR, initials=INITIALS)
             comment._comment_elm.date = when   # the document's own date, so equal inputs give equal bytes
             added += 1
-    raw = io.BytesIO()
-    document.save(raw)
-    write_bytes_atomic(path, normalize_zip_bytes(raw.getvalue()))
     return added

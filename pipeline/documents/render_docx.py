@@ -19,6 +19,7 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 
 from pipeline.documents import docx_layout, layout
+from pipeline.documents.docx_review import add_review_comments
 from pipeline.archive.files import normalize_zip_bytes, write_bytes_atomic
 from pipeline.drafting.context import document_date
 from pipeline.errors import PipelineError
@@ -54,6 +55,7 @@ def render_docx(context: dict, out_path: Path, template: Path = DEFAULT_TEMPLATE
     _set_core_properties(tpl.docx, context)
     _place_charts(tpl.docx, context)
     docx_layout.apply(tpl.docx, context)
+    add_review_comments(tpl.docx, context)   # the draft's points to settle (an issued context has none)
 
     raw = io.BytesIO()
     tpl.save(raw)
