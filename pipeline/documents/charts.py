@@ -95,8 +95,9 @@ def _font(bold: bool, size: float):
 
 
 def text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
-    # measured at 10x and scaled: Pillow's lengths are in whole pixels at small sizes
-    return _font(bold, size * 10).getlength(text) / 10
+    """The report's own measure (pipeline.documents.layout): the same font metrics the pages use."""
+    from pipeline.documents import layout
+    return layout.text_width(text, size, bold)
 
 
 def _wrap(text: str, width: float, size: float = FONT_SIZE) -> list[str]:

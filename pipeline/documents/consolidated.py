@@ -28,6 +28,7 @@ FONT_SIZE = 11
 MIN_PRINT_SIZE = 9                     # pt on paper: the print scale never goes below 9/11
 PRINTABLE_MM = 297 - 2 * 10            # A4 landscape, 10 mm side margins
 LINE_PT = 14                           # row height per line of 11 pt text (Excel: 14.25 a line)
+MAX_ROW_HEIGHT = 409                   # Excel's limit (a 5,000-character cell would go past it)
 OUTCOME_WORDS = {"accepted": "Được dùng", "superseded": "Bị thay thế", "rejected": "Bị loại"}
 NOT_APPLICABLE = "không áp dụng"
 
@@ -99,7 +100,7 @@ def format_sheet(ws, header_row: int = 3) -> None:
             wraps = cell.alignment is not None and cell.alignment.wrap_text
             if wraps:
                 lines = max(lines, _lines(cell.value, widths[c]))
-        ws.row_dimensions[r].height = round(lines * LINE_PT * size / FONT_SIZE + 3, 1)
+        ws.row_dimensions[r].height = min(MAX_ROW_HEIGHT, round(lines * LINE_PT * size / FONT_SIZE + 3, 1))
 
 
 RATE_NOTE = ("Tỷ lệ hoàn thành = số nhiệm vụ đã hoàn thành (đúng hạn, quá hạn hoặc chưa xác định) / số nhiệm vụ có "

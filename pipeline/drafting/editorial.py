@@ -11,7 +11,6 @@ points. A point is settled by editing its block or writing «Đã kiểm tra» i
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.archive.files import put_value, save_workbook_stable
+from pipeline.documents.consolidated import FONT_SIZE, LINE_PT, format_sheet
 from pipeline.drafting.blocks import CHECKED_MARK, STALE_EDIT, Draft
 from pipeline.errors import WARNING, Problem
 from pipeline.text.vntext import clean_cell, fold
@@ -47,9 +47,6 @@ COLUMNS = (
 COL_CODE, COL_LABEL, COL_AUTO, COL_TEXT, COL_INCLUDE, COL_NOTE, COL_POINTS = range(1, 8)
 
 FONT = "Times New Roman"
-SIZE = 11
-LINE_HEIGHT = 14.5       # points per line of 11 pt Times New Roman
-MAX_ROW_HEIGHT = 409     # Excel's limit
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _EDIT_FILL = PatternFill("solid", fgColor="FFF9E5")
@@ -152,11 +149,6 @@ def apply_edits(draft: Draft, edits: dict[str, Edit], source: str) -> list[Probl
 
 # --------------------------------------------------------------------------- write the workbook
 
-def _lines(text: str, width: float) -> int:
-    per_line = max(1.0, width * 1.1)
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
-
-
 def _points_text(block) -> str:
     lines = []
     for p in block.points:
@@ -174,7 +166,7 @@ def write_editorial(path: Path, draft: Draft, period_code: str, period_label: st
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    font, bold = Font(name=FONT, size=SIZE), Font(name=FONT, size=SIZE, bold=True)
+    font, bold = Font(name=FONT, size=FONT_SIZE), Font(name=FONT, size=FONT_SIZE, bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     put_value(ws.cell(1, 1), f"BIÊN TẬP NỘI DUNG BÁO CÁO {period_label.upper()}").font = Font(name=FONT, size=13,
                                                                                                   bold=True)
@@ -184,13 +176,11 @@ def write_editorial(path: Path, draft: Draft, period_code: str, period_label: st
                              "bản Word và PDF dùng cùng nội dung đã biên tập.").font = font
     ws.cell(2, 1).alignment = wrap
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
-    ws.row_dimensions[2].height = 3 * LINE_HEIGHT
     for col, (title, width, _) in enumerate(COLUMNS, start=1):
         cell = put_value(ws.cell(HEADER_ROW, col), title)
         cell.font, cell.border, cell.fill = bold, _BORDER, _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         ws.column_dimensions[cell.column_letter].width = width
-    ws.row_dimensions[HEADER_ROW].height = 2 * LINE_HEIGHT
 
     row = FIRST_ROW
     for block in draft.blocks:
@@ -198,7 +188,6 @@ def write_editorial(path: Path, draft: Draft, period_code: str, period_label: st
         values = {COL_CODE: block.code, COL_LABEL: block.label, COL_AUTO: block.auto,
                   COL_TEXT: e.text if e else "", COL_INCLUDE: (YES if e.include else NO) if e else YES,
                   COL_NOTE: e.note if e else "", COL_POINTS: _points_text(block)}
-        lines = 1
         for col, value in values.items():
             cell = put_value(ws.cell(row, col), value)
             cell.font, cell.border, cell.alignment = font, _BORDER, wrap
@@ -208,8 +197,6 @@ def write_editorial(path: Path, draft: Draft, period_code: str, period_label: st
                 cell.fill = _EDIT_FILL
             elif col == COL_POINTS and value:
                 cell.fill = _POINT_FILL
-            lines = max(lines, _lines(value, COLUMNS[col - 1][1]))
-        ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 4)
         row += 1
     last = row - 1
 
@@ -218,11 +205,8 @@ def write_editorial(path: Path, draft: Draft, period_code: str, period_label: st
     dv.add(f"E{FIRST_ROW}:E{max(last, FIRST_ROW)}")
     ws.add_data_validation(dv)
     ws.freeze_panes = ws.cell(FIRST_ROW, 3)
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.center.text = "Trang &P/&N"
+    format_sheet(ws, header_row=HEADER_ROW)   # the workbook's print rules and row heights from the text
+    ws.row_dimensions[2].height = 3 * LINE_PT  # the merged note spans the whole width
     ws.protection.sheet = True
     ws.protection.formatRows = False
     ws.protection.formatColumns = False
