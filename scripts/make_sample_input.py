@@ -14,6 +14,8 @@ What it contains, quý III năm 2022:
 - SNNPTNT's file carries the usual mistakes: statuses "hoàn thành" and "Đã Hoàn Thành ",
   progress "80%", a date typed as text "30/9/2022", a done task without completion date, and one
   results cell typed in TCVN3.
+- SCT's file has one refused row: progress typed 400 for 40 (III.13), so III.13 counts as not reported
+  and SCT is chased for it (`baocao don-doc`).
 - Some tasks done on time, some late (III.1, II.7), some in progress with difficulties and proposals.
 - Proposals of each addressee ("Kiến nghị với"): to the Thủ tướng Chính phủ (SKHDT II.8, SCT III.12),
   to the Bộ Giao thông vận tải (SGTVT III.6), to the Bộ Kế hoạch và Đầu tư (SKHDT II.1), and to the
@@ -172,7 +174,8 @@ REPORTS_Q3 = {
         "III.12": ongoing(25, "Chuẩn bị hồ sơ, thủ tục; chờ Thủ tướng Chính phủ phê duyệt dự án.",
                           proposals="Đề nghị Thủ tướng Chính phủ sớm xem xét, phê duyệt dự án để tỉnh triển khai.",
                           proposal_to=PM),
-        "III.13": ongoing(40, "Làm việc với EVN SPC về phương án tiếp nhận lưới điện xã đảo."),
+        # typed 400 for 40: the row is refused (progress outside 0–100), the task goes unreported
+        "III.13": ongoing(400, "Làm việc với EVN SPC về phương án tiếp nhận lưới điện xã đảo."),
     }),
 }
 

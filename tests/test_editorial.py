@@ -178,7 +178,8 @@ def test_issue_refused_while_a_fact_is_unsettled(tmp_path):
     with pytest.raises(PipelineError) as err:
         build_report(CONFIG, "2022-Q3", tmp_path, issue=Issue(45, date(2022, 9, 20)), today=TODAY)
     message = str(err.value)
-    assert message.startswith("Chưa thể lập bản phát hành: còn 2 điểm")
+    assert message.startswith("Chưa thể lập bản phát hành: còn 3 điểm")
+    assert "[PL.III.13]" in message and "Tiến độ «400» nằm ngoài khoảng 0–100" in message   # SCT's refused row
     assert "[PL.III.2]" in message and "không ghi ngày hoàn thành" in message
     assert "[PL.I.5]" in message and "30/9/2022, sau ngày ban hành 20/9/2022" in message   # done after the issue date
     assert not list(tmp_path.rglob("*.docx")) and not list(tmp_path.rglob("*.pdf"))   # nothing issued

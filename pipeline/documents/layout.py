@@ -44,12 +44,15 @@ class Style:
 # ids (prefixed "BC" by the builder), the CSS as class names.
 STYLES: dict[str, Style] = {
     "issuer": Style(13, 15, bold=True, align="center"),
+    "issuer_parent": Style(13, 15, align="center"),       # the parent body above a subordinate issuer
     "national_name": Style(12, 14, bold=True, align="center"),
     "motto": Style(13, 15, bold=True, align="center"),
     "number": Style(13, 15, align="center", before=6),
     "date": Style(14, 16, italic=True, align="center", before=6),
     "doc_type": Style(14, 17, bold=True, align="center", before=18, keep_next=True),
     "subject": Style(14, 17, bold=True, align="center", keep_next=True),
+    # a công văn's subject: the "V/v …" line under its number (Mẫu 1.5, ô 5b), upright, 6 pt below it
+    "subject_vv": Style(12, 15, align="center", before=6),
     "recipients": Style(14, 18, before=6, after=12),
     "body": Style(14, 18, align="justify", after=6, first_indent=12.7),
     "heading1": Style(14, 18, bold=True, align="justify", after=6, first_indent=12.7, keep_next=True),
