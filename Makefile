@@ -12,7 +12,7 @@ DEBS_RUNTIME := fonts-liberation2 fonts-dejavu-core fontconfig libpango-1.0-0 li
 DEBS_TEST := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils qpdf default-jre-headless \
              libpdfbox2-java libactivation-java libjaxb-api-java
 
-.PHONY: setup setup-test report report-q3 templates check-template import-plan test bench clean
+.PHONY: setup setup-test report report-q3 templates don-doc check-template import-plan test bench clean
 
 # Needed before the venv exists (a plain Debian has no python3-venv, sometimes no python3 or git).
 DEBS_BOOTSTRAP := python3 python3-venv git
@@ -46,6 +46,11 @@ report: setup
 templates: setup
 	@test -n "$(PERIOD)" || { echo "Cần chỉ rõ kỳ báo cáo, ví dụ: make templates PERIOD=2022-Q3"; exit 2; }
 	@$(PY) -m pipeline --config $(CONFIG) templates --period $(PERIOD)
+
+# The công văn đôn đốc and each chased agency's files: output/<period>/don-doc/ (ARGS: --han, --so-ngay, --so/--ngay).
+don-doc: setup
+	@test -n "$(PERIOD)" || { echo "Cần chỉ rõ kỳ báo cáo, ví dụ: make don-doc PERIOD=2022-Q3"; exit 2; }
+	@$(PY) -m pipeline --config $(CONFIG) don-doc --period $(PERIOD) $(ARGS)
 
 check-template: setup
 	@$(PY) -m pipeline --config $(CONFIG) check-template

@@ -2,7 +2,8 @@
 
 Run as `python3 -m pipeline.clean output` (standard library only, works before the venv exists).
 A draft file goes when its folder's manifest.json lists it with the same SHA-256; issued reports
-(phat-hanh/), agency workbooks (phieu/), edited files and anything else stay.
+(phat-hanh/), agency workbooks (phieu/), edited files and anything else stay. The follow-up folder
+(<period>/don-doc/) is cleaned by the same rule, with its own manifest.
 """
 from __future__ import annotations
 
@@ -10,6 +11,25 @@ import sys
 from pathlib import Path
 
 from pipeline.archive import outputs as out
+
+
+FOLLOW_UP_FOLDER = "don-doc"   # pipeline.followup.run.FOLDER (not imported: this module runs without the venv)
+
+
+def _clean_folder(folder: Path) -> list[Path]:
+    removed = out.remove_leftovers(folder)
+    ours = out.tool_written(folder, draft_only=True)
+    for name in sorted(ours, key=lambda n: n == out.MANIFEST):  # the manifest last
+        path = folder / name
+        if out.is_tool_file(path, ours):
+            path.unlink()
+            removed.append(path)
+    lock = folder / out.LOCK_NAME
+    if lock.is_file() and not lock.is_symlink():
+        lock.unlink()  # rebuilt by the next run; not counted as a draft file
+    if not folder.is_symlink() and not any(folder.iterdir()):
+        folder.rmdir()
+    return removed
 
 
 def clean_output(root: Path) -> tuple[list[Path], list[Path]]:
@@ -20,21 +40,14 @@ def clean_output(root: Path) -> tuple[list[Path], list[Path]]:
     if not root.is_dir():
         return removed, busy
     for period_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-        if out.is_locked(period_dir):
-            busy.append(period_dir)
-            continue
-        removed += out.remove_leftovers(period_dir)
-        ours = out.tool_written(period_dir, draft_only=True)
-        for name in sorted(ours, key=lambda n: n == out.MANIFEST):  # the manifest last
-            path = period_dir / name
-            if out.is_tool_file(path, ours):
-                path.unlink()
-                removed.append(path)
-        lock = period_dir / out.LOCK_NAME
-        if lock.is_file() and not lock.is_symlink():
-            lock.unlink()  # rebuilt by the next run; not counted as a draft file
-        if not period_dir.is_symlink() and not any(period_dir.iterdir()):
-            period_dir.rmdir()
+        # the follow-up letters (don-doc/) are a folder of their own, with their own manifest and lock
+        for folder in (period_dir / FOLLOW_UP_FOLDER, period_dir):
+            if not folder.is_dir():
+                continue
+            if out.is_locked(folder):
+                busy.append(folder)
+                continue
+            removed += _clean_folder(folder)
     if not any(root.iterdir()):
         root.rmdir()
     return removed, busy

@@ -90,6 +90,20 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--ghi-de-ban-phat-hanh", action="store_true", dest="replace_issued",
                    help="lập lại bản phát hành có số đã lập trước đó (ghi đè output/<kỳ>/phat-hanh/<số>/)")
 
+    s = sub.add_parser("don-doc", help="lập công văn đôn đốc các cơ quan chưa báo cáo, báo cáo chưa hợp lệ hoặc có "
+                       "nhiệm vụ sắp đến hạn, kèm tệp và thư điện tử nháp cho từng cơ quan")
+    s.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2022-Q3 hoặc q3")
+    s.add_argument("--input", type=Path, help="thư mục phiếu đã nộp (mặc định input/<kỳ>)")
+    s.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="thư mục ghi kết quả (mặc định output)")
+    s.add_argument("--han", type=_iso_date, help="hạn các cơ quan gửi phiếu, dạng 2022-09-20 (mặc định: trước hạn gửi "
+                   "báo cáo số ngày ghi ở don_doc.answer_days của cấu hình)")
+    s.add_argument("--so-ngay", type=_positive_int, dest="days",
+                   help="nhắc nhiệm vụ đến hạn trong số ngày này sau ngày chốt số liệu (mặc định don_doc.due_soon_days)")
+    s.add_argument("--so", type=_positive_int, help="số công văn do văn thư cấp (bản phát hành)")
+    s.add_argument("--ngay", type=_iso_date, help="ngày ban hành công văn, dạng 2022-09-16 (bản phát hành)")
+    s.add_argument("--ghi-de-ban-phat-hanh", action="store_true", dest="replace_issued",
+                   help="lập lại công văn có số đã lập trước đó (ghi đè don-doc/phat-hanh/<số>/)")
+
     s = sub.add_parser("check-template", help="kiểm tra sổ câu chữ và mẫu Word: câu, chỗ trống, biến, thẻ đặt sai chỗ")
     s.add_argument("--template", type=Path, help="tệp mẫu .docx (mặc định templates/docx/bao-cao.docx)")
     s.add_argument("--phrasebook", type=Path, help="sổ câu chữ (mặc định templates/phrasebook/bao-cao.toml)")

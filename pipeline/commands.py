@@ -117,14 +117,9 @@ def _carried_line(record, before, history, input_dir, master, carried, issued: s
 
 
 def cmd_report(args) -> int:
-    from pipeline.drafting.context import Issue
     from pipeline.report import build_report
 
-    if (args.so is None) != (args.ngay is None):
-        raise PipelineError("Bản phát hành cần cả số (--so) và ngày ban hành (--ngay); bản dự thảo không ghi cả hai.")
-    if args.replace_issued and args.so is None:
-        raise PipelineError("--ghi-de-ban-phat-hanh chỉ dùng cùng --so và --ngay (lập lại một bản phát hành).")
-    issue = Issue(args.so, args.ngay) if args.so else None
+    issue = _issue_of(args)
     result = build_report(args.config, args.period, args.output, input_dir=args.input, issue=issue,
                           on_file=ProgressBar("Đang đọc phiếu"), replace_issued=args.replace_issued)
     m = result.merged
@@ -159,6 +154,50 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
+def _issue_of(args):
+    from pipeline.drafting.context import Issue
+
+    if (args.so is None) != (args.ngay is None):
+        raise PipelineError("Bản phát hành cần cả số (--so) và ngày ban hành (--ngay); bản dự thảo không ghi cả hai.")
+    if args.replace_issued and args.so is None:
+        raise PipelineError("--ghi-de-ban-phat-hanh chỉ dùng cùng --so và --ngay (lập lại một bản phát hành).")
+    return Issue(args.so, args.ngay) if args.so else None
+
+
+def cmd_don_doc(args) -> int:
+    from pipeline.followup.run import build_follow_up
+
+    issue = _issue_of(args)
+    result = build_follow_up(args.config, args.period, args.output, input_dir=args.input, issue=issue,
+                             answer_by=args.han, days=args.days, replace_issued=args.replace_issued)
+    follow = result.follow
+    kind = f"bản phát hành số {args.so}" if issue else "bản dự thảo trình ký"
+    _out(f"Công văn đôn đốc {follow.period.label} ({kind}), hạn gửi phiếu {result.context['answer_by']}:")
+    for agency in follow.concerned:
+        what = []
+        if agency.silent:
+            what.append("chưa gửi phiếu")
+        if agency.rejected:
+            what.append(f"{len(agency.rejected)} dòng bị loại")
+        missing = [t for t in agency.unreported if t not in {r.task_id for r in agency.rejected}]
+        if missing and not agency.silent:
+            what.append(f"thiếu {len(missing)} nhiệm vụ")
+        if agency.due_soon:
+            what.append(f"{len(agency.due_soon)} nhiệm vụ sắp đến hạn")
+        _out(f"  - {agency.agency.name}: {', '.join(what)}")
+    _out(f"Đã ghi vào {result.out_dir}/:")
+    for path in result.outputs.values():
+        _out(f"  {path.name}")
+    for notice in result.notices:
+        _out(f"  ({notice})")
+    for name, aside in result.kept_aside:
+        _out(f"  (tệp «{name}» có sẵn không phải do công cụ ghi hoặc đã bị sửa: giữ lại với tên «{aside}»)")
+    for p in result.mail_problems:
+        _out(f"  - {p}")
+    _out("Thư điện tử chỉ là bản nháp (.eml): mở bằng chương trình thư, kiểm tra rồi tự gửi; công cụ không gửi thư.")
+    return EXIT_OK
+
+
 def _problems(what: str, messages: list[str]) -> int:
     _out(f"{what} có {len(messages)} vấn đề:")
     for msg in messages:
@@ -175,12 +214,15 @@ def cmd_check_template(args) -> int:
     from pipeline.drafting.merge import merge
     import pandas as pd
 
-    # The phrasebook first: the context cannot be built from a broken one.
+    from pipeline.followup import letter
+
+    # The phrasebooks first: a context cannot be built from a broken one.
     phrasebook = args.phrasebook or PHRASEBOOK
-    messages = check_phrasebook(phrasebook, PHRASES)
-    if messages:
-        return _problems(f"Sổ câu chữ {phrasebook}", messages)
-    _out(f"Sổ câu chữ {phrasebook} hợp lệ: đủ {len(PHRASES)} câu, mọi chỗ trống đều có số liệu.")
+    for book, phrases in ((phrasebook, PHRASES), (letter.PHRASEBOOK, letter.PHRASES)):
+        messages = check_phrasebook(book, phrases)
+        if messages:
+            return _problems(f"Sổ câu chữ {book}", messages)
+        _out(f"Sổ câu chữ {book} hợp lệ: đủ {len(phrases)} câu, mọi chỗ trống đều có số liệu.")
     # Any period will do: the check is about which keys the template asks for.
     config, plan, period = load_inputs(args.config, "Q3")
     master = plan.as_of(period.end)
@@ -190,6 +232,20 @@ def cmd_check_template(args) -> int:
     if messages:
         return _problems(f"Mẫu {template}", messages)
     _out(f"Mẫu {template} hợp lệ: mọi biến đều có trong nội dung báo cáo, không thẻ nào xóa ngắt trang phụ lục.")
+    if args.template is None:   # the công văn's template, checked against a letter to every agency
+        from pipeline.collection.collect import Collection
+        from pipeline.documents.doctypes import TYPES
+        from pipeline.followup.findings import find_follow_up
+
+        nothing = Collection(pd.DataFrame(columns=["agency", "task_id"]), pd.DataFrame(
+            columns=["agency", "task_id", "file", "sheet", "row", "reason"]), [], [], [])
+        follow = find_follow_up(master, merged, nothing, [])
+        context = letter.build_letter_context(config, master, follow, letter.letter_dates(config, follow, None, None))
+        template = TYPES[context["document"]].docx_template
+        messages = check_template(template, context)
+        if messages:
+            return _problems(f"Mẫu {template}", messages)
+        _out(f"Mẫu {template} hợp lệ: mọi biến đều có trong nội dung công văn.")
     return EXIT_OK
 
 
@@ -201,4 +257,5 @@ def cmd_import_plan(args) -> int:
     return run(args.docx, args.output, registry)
 
 
-__all__ = ["cmd_check", "cmd_templates", "cmd_report", "cmd_check_template", "cmd_import_plan", "EXIT_FAILED"]
+__all__ = ["cmd_check", "cmd_templates", "cmd_report", "cmd_don_doc", "cmd_check_template", "cmd_import_plan",
+           "EXIT_FAILED"]

@@ -1,8 +1,11 @@
-"""Author templates/docx/bao-cao.docx, the docxtpl template of the BÁO CÁO.
+"""Author the docxtpl Word templates: templates/docx/bao-cao.docx (the BÁO CÁO) and
+templates/docx/cong-van.docx (the công văn, Phụ lục III Mẫu 1.5).
 
-Run once (`.venv/bin/python scripts/build_docx_template.py`) to regenerate the template from
-scratch. The .docx is the source office staff edit in Word; this script documents how its
-layout was built (FORMAT.md, Nghị định 30/2020 Phụ lục I) and can rebuild it.
+Run once (`.venv/bin/python scripts/build_docx_template.py`) to regenerate both templates from
+scratch. The .docx files are the sources office staff edit in Word; this script documents how their
+layout was built (FORMAT.md, Nghị định 30/2020 Phụ lục I) and can rebuild them. The parts every
+Nghị định 30 document shares (header, Kính gửi, body styles, signature block, page numbers) are
+built by the same functions for both.
 
 Choices (all within FORMAT.md's ranges):
 - portrait A4, margins top 20, bottom 20, left 30, right 15 mm -> text width 16.5 cm;
@@ -22,7 +25,7 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from pipeline.documents import layout as L  # noqa: E402  (the measures shared with the PDF)
-OUT = ROOT / "templates" / "docx" / "bao-cao.docx"
+OUT = ROOT / "templates" / "docx"
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -234,11 +237,19 @@ def section(landscape: bool, headers: dict[str, str], restart: bool, title_page:
     return sect
 
 
-def header_table() -> etree._Element:
+def header_table(subject_vv: bool = False) -> etree._Element:
+    """Issuing body | national name; number | place and date. A công văn's V/v subject goes under
+    its number, in the issuing body's column (Mẫu 1.5, ô 5b)."""
     left, right = HEADER_COLS
+    number_cell = [para("BCNumber", "{{ header.number_line }}")]
+    if subject_vv:
+        number_cell.append(para("BCSubjectVV", "{{ subject }}"))
     return table(HEADER_COLS, [
         row(
             cell(left,
+                 tag("{%p for line in header.parent_lines %}"),
+                 para("BCIssuerParent", "{{ line }}"),
+                 tag("{%p endfor %}"),
                  tag("{%p for line in header.issuer_lines %}"),
                  para("BCIssuer", "{{ line }}"),
                  tag("{%p endfor %}"),
@@ -248,7 +259,7 @@ def header_table() -> etree._Element:
                  para("BCMotto", "{{ header.motto }}"),
                  rule_para(MOTTO_RULE, right - 2 * CELL_MARGIN)),
             cant_split=True),
-        row(cell(left, para("BCNumber", "{{ header.number_line }}")),
+        row(cell(left, *number_cell),
             cell(right, para("BCDate", "{{ header.date_line }}")),
             cant_split=True),
     ], borders="none")
@@ -333,6 +344,26 @@ def appendix_table() -> etree._Element:
     ], borders="single")
 
 
+def recipients_para() -> etree._Element:
+    return para("BCRecipients", "{{ recipients_label }}", el("w:r", None, el("w:tab")),
+                '{{ recipients|join("\\n") }}')
+
+
+def letter_xml() -> etree._Element:
+    """The công văn: no document-type line, the V/v subject in the header, one portrait section."""
+    portrait = section(False, {"first": "rIdHeaderFirst", "default": "rIdHeaderPage"},
+                       restart=False, title_page=True)
+    body = el("w:body", None,
+              header_table(subject_vv=True),
+              recipients_para(),
+              *body_loop(),
+              para("BCSpacer"),
+              signature_table(),
+              para("BCSpacer"),   # LibreOffice drops a section's page setup when the section ends in a table
+              portrait)
+    return el("w:document", None, body)
+
+
 def document_xml() -> etree._Element:
     portrait = section(False, {"first": "rIdHeaderFirst", "default": "rIdHeaderPage"},
                        restart=False, title_page=True)
@@ -342,8 +373,7 @@ def document_xml() -> etree._Element:
               para("BCDocType", "{{ doc_type }}"),
               para("BCSubject", "{{ subject }}"),
               rule_para(SUBJECT_RULE, TEXT_WIDTH, after=120),
-              para("BCRecipients", "{{ recipients_label }}", el("w:r", None, el("w:tab")),
-                   '{{ recipients|join("\\n") }}'),
+              recipients_para(),
               *body_loop(),
               para("BCSpacer"),
               signature_table(),
@@ -408,6 +438,7 @@ STYLES = [
      {"line": L.RULE_LINE * 20, "line_rule": "exact", "jc": "center"}, False, False, 2),
     ("BCSpacer", "BC - Dòng đệm", "paragraph", "Normal",
      {"line": 120, "line_rule": "exact"}, False, False, 6),
+    bc("BCIssuerParent", "BC - Cơ quan chủ quản", "issuer_parent"),
     bc("BCIssuer", "BC - Cơ quan ban hành", "issuer"),
     bc("BCNumber", "BC - Số, ký hiệu", "number"),
     bc("BCNationalName", "BC - Quốc hiệu", "national_name"),
@@ -415,6 +446,7 @@ STYLES = [
     bc("BCDate", "BC - Địa danh, ngày tháng", "date"),
     bc("BCDocType", "BC - Tên loại văn bản", "doc_type"),
     bc("BCSubject", "BC - Trích yếu", "subject"),
+    bc("BCSubjectVV", "BC - Trích yếu công văn (V/v)", "subject_vv"),
     bc("BCRecipients", "BC - Kính gửi", "recipients", tabs=[KG_LEFT + KG_HANG],
        left=KG_LEFT + KG_HANG, hanging=KG_HANG),
     bc("BCBody", "BC - Đoạn văn", "body"),
@@ -542,9 +574,13 @@ DOCUMENT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </Relationships>
 """
 
+CORE_TITLES = {"bao-cao": "Mẫu báo cáo của Ủy ban nhân dân tỉnh (Nghị định 30/2020/NĐ-CP)",
+               "cong-van": "Mẫu công văn của Ủy ban nhân dân tỉnh (Nghị định 30/2020/NĐ-CP, Mẫu 1.5)"}
+DOCUMENTS = {"bao-cao": document_xml, "cong-van": letter_xml}
+
 CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<dc:title>Mẫu báo cáo của Ủy ban nhân dân tỉnh (Nghị định 30/2020/NĐ-CP)</dc:title>
+<dc:title>{title}</dc:title>
 <dc:language>vi-VN</dc:language>
 <cp:revision>1</cp:revision>
 <dcterms:created xsi:type="dcterms:W3CDTF">2022-01-01T00:00:00Z</dcterms:created>
@@ -557,13 +593,13 @@ def serialise(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def build(out: Path = OUT) -> Path:
+def build(out: Path, kind: str = "bao-cao") -> Path:
     parts = {
         "[Content_Types].xml": CONTENT_TYPES.encode(),
         "_rels/.rels": PACKAGE_RELS.encode(),
-        "docProps/core.xml": CORE.encode(),
+        "docProps/core.xml": CORE.replace("{title}", CORE_TITLES[kind]).encode(),
         "word/_rels/document.xml.rels": DOCUMENT_RELS.encode(),
-        "word/document.xml": serialise(document_xml()),
+        "word/document.xml": serialise(DOCUMENTS[kind]()),
         "word/styles.xml": serialise(styles_xml()),
         "word/settings.xml": serialise(settings_xml()),
         "word/fontTable.xml": serialise(font_table_xml()),
@@ -583,5 +619,6 @@ def build(out: Path = OUT) -> Path:
 
 
 if __name__ == "__main__":
-    path = build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
-    print(f"Đã tạo mẫu: {path}")
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    for kind in DOCUMENTS:
+        print(f"Đã tạo mẫu: {build(folder / f'{kind}.docx', kind)}")

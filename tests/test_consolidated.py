@@ -50,7 +50,7 @@ import pytest  # noqa: E402
 from pipeline.documents.consolidated import format_sheet  # noqa: E402
 from pipeline.drafting.merge import NOT_REPORTED, STATUS_LABELS  # noqa: E402
 
-SHEETS = ["Tổng hợp", "Theo phần", "Theo cơ quan", "Kiến nghị với UBND tỉnh", "Biểu đồ", "Vấn đề", "Tệp đã đọc"]
+SHEETS = ["Tổng hợp", "Theo phần", "Theo cơ quan", "Kiến nghị với UBND tỉnh", "Sắp đến hạn", "Biểu đồ", "Vấn đề", "Tệp đã đọc"]
 
 
 @pytest.fixture(scope="module")

@@ -202,8 +202,15 @@ def test_pdf_embeds_the_consolidated_workbook(draft):
 
 def test_consolidated_workbook_content(draft):
     wb = openpyxl.load_workbook(draft.outputs["workbook"])
-    assert wb.sheetnames == ["Tổng hợp", "Theo phần", "Theo cơ quan", "Kiến nghị với UBND tỉnh", "Biểu đồ", "Vấn đề",
-                             "Tệp đã đọc"]
+    assert wb.sheetnames == ["Tổng hợp", "Theo phần", "Theo cơ quan", "Kiến nghị với UBND tỉnh", "Sắp đến hạn",
+                             "Biểu đồ", "Vấn đề", "Tệp đã đọc"]
+    # Due within 30 days after the cut-off 14/9/2022 and not done then: II.4 (Tháng 9/2022, reported done on 30/9,
+    # after the cut-off) and III.4.1 (Quý III/2022); III.5.2 was due 30/6 (overdue, not "falling due").
+    due = wb["Sắp đến hạn"]
+    assert due["A1"].value == "NHIỆM VỤ ĐẾN HẠN TỪ NGÀY 15/9/2022 ĐẾN NGÀY 14/10/2022"
+    assert [(r[0], r[1], r[3], r[4].date() if r[4] else None) for r in due.iter_rows(min_row=4, values_only=True)] == [
+        ("Sở Kế hoạch và Đầu tư", "II.4", "Tháng 9/2022", date(2022, 9, 30)),
+        ("Sở Ngoại vụ", "III.4.1", "Quý III/2022", date(2022, 9, 30))]
     header = [c.value for c in wb["Theo phần"][3]]
     col = {name: header.index(name) for name in header}
     rate = "Tỷ lệ hoàn thành (trên số nhiệm vụ có thời hạn)"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -181,6 +181,25 @@ def _percent_column(ws, col: int, n_rows: int) -> None:
 
 PROVINCE_SHEET = "Kiến nghị với UBND tỉnh"
 CHART_SHEET = "Biểu đồ"
+DUE_SHEET = "Sắp đến hạn"
+
+
+def _due_soon_sheet(ws, master: Master, merged: Merged, due: dict, anchor, days: int) -> None:
+    """Per lead agency, its tasks not done at the cut-off that fall due within `days` days after `anchor`."""
+    from pipeline.drafting.body import short_name
+    from pipeline.text.vntext import format_date_short
+
+    rows = [[master.agencies[code].name, d.task_id, short_name(master.task(d.task_id)), d.deadline_text, d.due,
+             merged.statuses[d.task_id].label]
+            for code in master.lead_codes() for d in due.get(code, [])]
+    end = format_date_short(anchor + timedelta(days=days))
+    write_table(ws, f"NHIỆM VỤ ĐẾN HẠN TỪ NGÀY {format_date_short(anchor + timedelta(days=1))} ĐẾN NGÀY {end}",
+                ["Cơ quan chủ trì", "Mã nhiệm vụ", "Nhiệm vụ", "Thời hạn", "Hạn cuối", "Tình trạng tại ngày chốt"],
+                [30, 11, 50, 16, 12, 22], rows,
+                note=(f"Nhiệm vụ chưa hoàn thành tại ngày chốt số liệu {format_date_short(anchor)}, có thời hạn trong "
+                      f"{days} ngày sau đó; nhắc trong công văn đôn đốc (baocao don-doc)." if rows
+                      else f"Không có nhiệm vụ chưa hoàn thành nào đến hạn trong {days} ngày sau ngày chốt số liệu "
+                           f"{format_date_short(anchor)}."))
 
 
 def _province_proposals_sheet(ws, master: Master, merged: Merged) -> None:
@@ -250,9 +269,12 @@ def _chart_sheet(ws, charts: dict[str, dict]) -> None:
 
 
 def write_consolidated(path: Path, master: Master, merged: Merged, problems: list[Problem],
-                       files: list[dict], stamp: datetime, charts: dict[str, dict] | None = None) -> Path:
+                       files: list[dict], stamp: datetime, charts: dict[str, dict] | None = None,
+                       due_soon_days: int = 30) -> Path:
     """`charts`: the report's charts (plain data, pipeline.documents.charts): the sheet «Biểu đồ» holds their figures
-    and draws them as native Excel charts."""
+    and draws them as native Excel charts. «Sắp đến hạn»: tasks falling due within `due_soon_days` days after
+    the cut-off (the same list the công văn đôn đốc reminds agencies of)."""
+    from pipeline.followup.findings import due_soon
     wb = openpyxl.Workbook()
     # Column widths are counted in digits of the workbook's default font: make it the font
     # of the cells, so Excel (Calibri) and LibreOffice (no Calibri) print the same widths.
@@ -315,6 +337,9 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
     _percent_column(ws, 5 + len(STATUS_ORDER), len(rows) + 1)
 
     _province_proposals_sheet(wb.create_sheet(PROVINCE_SHEET), master, merged)
+    anchor = merged.period.end
+    _due_soon_sheet(wb.create_sheet(DUE_SHEET), master, merged, due_soon(master, merged, anchor, due_soon_days),
+                    anchor, due_soon_days)
     if charts:
         _chart_sheet(wb.create_sheet(CHART_SHEET), charts)
 

@@ -19,12 +19,13 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 
 from pipeline.documents import docx_layout, layout
+from pipeline.documents.doctypes import TYPES, document_type
 from pipeline.documents.docx_review import add_review_comments
 from pipeline.archive.files import normalize_zip_bytes, write_bytes_atomic
 from pipeline.drafting.context import document_date
 from pipeline.errors import PipelineError
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "docx" / "bao-cao.docx"
+DEFAULT_TEMPLATE = TYPES["bao-cao"].docx_template
 
 BODY_STYLES = ("paragraph", "heading1", "heading2", "heading3", "figure")
 FIGURE_STYLE = "BCFigure"   # the template's paragraph a chart's picture goes into
@@ -38,10 +39,10 @@ def _env() -> jinja2.Environment:
 
 
 # --------------------------------------------------------------------------- rendering
-def render_docx(context: dict, out_path: Path, template: Path = DEFAULT_TEMPLATE) -> Path:
-    """Render `context` with the Word template into `out_path`; return the path."""
+def render_docx(context: dict, out_path: Path, template: Path | None = None) -> Path:
+    """Render `context` with the Word template of its document type (or `template`) into `out_path`."""
     out_path = Path(out_path)
-    template = Path(template)
+    template = Path(template or document_type(context).docx_template)
     problems = check_template(template, context)
     if problems:
         raise PipelineError("; ".join(problems))

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
 from pipeline.documents import layout
+from pipeline.documents.doctypes import document_type
 
 from pipeline.archive.files import atomic_path
 from pipeline.drafting.context import document_date
@@ -27,7 +28,6 @@ from pipeline.errors import PipelineError
 from pipeline.documents.fonts import EMBEDDED_FAMILIES, FALLBACK_FAMILY, FONT_FACES, fallback_face, font_files, typeset_coverage
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "html"
-TEMPLATE_NAME = "bao-cao.html"
 
 
 # variant -> (pdfaid:part, pdfaid:conformance)
@@ -119,6 +119,8 @@ def _check_shape(context: dict) -> None:
             raise PipelineError(
                 f"Kiểu đoạn «{block.get('style')}» không hợp lệ trong «body[{i}]» "
                 f"(chỉ nhận: {', '.join(BODY_STYLES)})")
+    if not document_type(context).appendix:
+        return
     appendix = context["appendix"]
     if len(appendix["columns"]) != APPENDIX_COLUMNS:
         raise PipelineError(
@@ -162,14 +164,16 @@ def render_html(context: dict, part: str = "all") -> str:
         {"url": path.as_uri(), "weight": weight, "style": style}
         for path, (_, weight, style) in zip(font_files(), FONT_FACES)
     ]
+    kind = document_type(context)
     page_layout = {"css": Markup(layout.css_rules()), "heading_keeps": layout.heading_keeps,
-                   "appendix": layout.plan_appendix(context["appendix"])}
+                   "appendix": layout.plan_appendix(context["appendix"]) if kind.appendix else None}
+    name = kind.html_template
     try:
-        return _environment().get_template(TEMPLATE_NAME).render(
+        return _environment().get_template(name).render(
             **context, font_faces=faces, fallback_face=fallback_face(), layout=page_layout, part=part,
             charts_svg=_charts_svg(context) if part != "appendix" else {})
     except TemplateError as exc:
-        raise PipelineError(f"Mẫu HTML {TEMPLATE_NAME} không dựng được: {exc}") from exc
+        raise PipelineError(f"Mẫu HTML {name} không dựng được: {exc}") from exc
 
 
 # ---------------------------------------------------------------- XMP
@@ -400,7 +404,7 @@ def _retag_subsets(pdf: pikepdf.Pdf) -> None:
 
 
 def _render(context: dict, variant: str, attachments, moment: datetime) -> tuple[bytes, int]:
-    if len(context["appendix"]["rows"]) >= PARALLEL_MIN_ROWS and (os.cpu_count() or 1) >= 2:
+    if document_type(context).appendix and len(context["appendix"]["rows"]) >= PARALLEL_MIN_ROWS and (os.cpu_count() or 1) >= 2:
         return _render_parallel(context, variant, attachments, moment)
     return _weasyprint_pdf(render_html(context), variant, attachments, moment)
 

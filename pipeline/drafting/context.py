@@ -120,9 +120,11 @@ def build_context(config: PlanConfig, master: Master, merged: Merged, issue: Iss
         doc_date = date(period.year, period.last_month, 25)  # the reporting deadline (FORMAT.md §5)
     recipients = list(config.recipients)
     return {
+        "document": "bao-cao",
         "draft": issue is None,
         "period": {"code": period.code, "label": period.label},
         "header": {
+            "parent_lines": [],
             "issuer_lines": list(config.issuer_header_lines),
             "national_name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             "motto": "Độc lập - Tự do - Hạnh phúc",

@@ -17,8 +17,34 @@ _SCHEMA: dict[str, dict[str, type | tuple]] = {
     "report": {"recipients": list, "noi_nhan": list, "drafting_unit": str, "priority": str, "issued_amount": int},
     "signer": {"authority_lines": list, "position": str, "name": str},
 }
+# Optional section [don_doc]: the công văn đôn đốc. Every key is optional; a missing one takes its default
+# from the report's own settings (FollowUpConfig.from_sections).
+_FOLLOW_UP_SCHEMA: dict[str, type] = {
+    "issuer_name": str, "parent_lines": list, "header_lines": list, "notation": str, "noi_nhan": list,
+    "drafting_unit": str, "authority_lines": list, "position": str, "name": str, "sender_unit": str,
+    "email": str, "answer_days": int, "due_soon_days": int, "priority": str,
+}
 _TYPE_WORDS = {str: "một chuỗi chữ", date: "một ngày (dạng 2022-05-09)", int: "một số nguyên",
                list: "một danh sách chuỗi [\"…\", \"…\"]"}
+
+
+@dataclass(frozen=True)
+class FollowUpConfig:
+    """Who sends the công văn đôn đốc, under which notation and signature, and its time limits."""
+    issuer_name: str
+    parent_lines: tuple[str, ...]     # the body above a subordinate issuer (upright), e.g. UBND TỈNH KIÊN GIANG
+    header_lines: tuple[str, ...]     # the issuer itself (bold)
+    notation: str                     # Số: …/UBND-TH
+    noi_nhan: tuple[str, ...]         # between «Như trên» and «Lưu: VT, …»
+    drafting_unit: str
+    authority_lines: tuple[str, ...]
+    position: str
+    name: str
+    sender_unit: str                  # who sends the e-mail drafts
+    email: str                        # its address ("" = the mail program fills in From)
+    answer_days: int                  # the reply-by date: this many days before the report is due
+    due_soon_days: int                # tasks falling due within this many days of the cut-off are reminded
+    priority: str
 
 
 @dataclass(frozen=True)
@@ -44,6 +70,7 @@ class PlanConfig:
     signer_position: str
     signer_name: str
     raw: dict
+    follow_up: FollowUpConfig | None = None
 
     @property
     def input_dir(self) -> Path:
@@ -69,7 +96,7 @@ def load_config(path: Path | str) -> PlanConfig:
     except tomllib.TOMLDecodeError as exc:
         raise PipelineError(f"Tệp cấu hình «{path}» sai cú pháp TOML: {exc}.") from None
 
-    unknown = sorted(set(data) - set(_SCHEMA))
+    unknown = sorted(set(data) - set(_SCHEMA) - {"don_doc"})
     if unknown:
         raise PipelineError(f"Tệp cấu hình «{path}»: mục [{unknown[0]}] không được biết đến "
                             f"(các mục hợp lệ: {', '.join(_SCHEMA)}).")
@@ -127,4 +154,41 @@ def load_config(path: Path | str) -> PlanConfig:
         signer_position=v["signer"]["position"],
         signer_name=v["signer"]["name"],
         raw=data,
+        follow_up=_follow_up(path, data.get("don_doc", {}), v),
     )
+
+
+def _follow_up(path: Path, table, v: dict) -> FollowUpConfig:
+    if not isinstance(table, dict):
+        raise PipelineError(f"Tệp cấu hình «{path}»: [don_doc] phải là một mục (bảng khóa = giá trị).")
+    unknown = sorted(set(table) - set(_FOLLOW_UP_SCHEMA))
+    if unknown:
+        raise PipelineError(f"Tệp cấu hình «{path}», mục [don_doc]: khóa «{unknown[0]}» không được biết đến "
+                            f"(các khóa hợp lệ: {', '.join(_FOLLOW_UP_SCHEMA)}).")
+    issuer, report, signer = v["issuer"], v["report"], v["signer"]
+    default = {
+        "issuer_name": issuer["name"], "parent_lines": [], "header_lines": issuer["header_lines"],
+        "notation": f"UBND-{report['drafting_unit']}", "noi_nhan": [], "drafting_unit": report["drafting_unit"],
+        "authority_lines": signer["authority_lines"], "position": signer["position"], "name": signer["name"],
+        "sender_unit": f"Văn phòng {issuer['name']}", "email": "", "answer_days": 5, "due_soon_days": 30,
+        "priority": report["priority"],
+    }
+    got = {}
+    for key, typ in _FOLLOW_UP_SCHEMA.items():
+        if key not in table:
+            got[key] = default[key]
+            continue
+        value = table[key]
+        ok = isinstance(value, typ) and not (typ is int and isinstance(value, bool))
+        if typ is list:
+            ok = ok and all(isinstance(x, str) and x.strip() for x in value)
+            ok = ok and (bool(value) or key in ("parent_lines", "noi_nhan"))
+        if typ is str:
+            ok = ok and (bool(value.strip()) or key == "email")
+        if typ is int:
+            ok = ok and 0 <= value <= 366
+        if not ok:
+            words = _TYPE_WORDS[typ] + (" từ 0 đến 366" if typ is int else "")
+            raise PipelineError(f"Tệp cấu hình «{path}»: khóa «don_doc.{key}» phải là {words}.")
+        got[key] = _nfc(value)
+    return FollowUpConfig(**{k: tuple(x) if isinstance(x, list) else x for k, x in got.items()})
