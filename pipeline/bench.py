@@ -76,6 +76,15 @@ def stage_sample_report(work: Path) -> dict:
     return {"seconds": total, "outputs": sorted(p.name for p in result.outputs.values())}
 
 
+def stage_sample_follow_up(work: Path) -> dict:
+    from pipeline.followup.run import build_follow_up
+
+    t0 = time.perf_counter()
+    result = build_follow_up(CONFIG, "2022-Q3", work / "out")
+    total = time.perf_counter() - t0
+    return {"seconds": total, "agencies": len(result.follow.concerned), "files": len(result.outputs)}
+
+
 def stage_charts(work: Path, n_tasks: int, n_agencies: int) -> dict:
     """The charts' cost: importing the drawing code, and drawing both charts (SVG for the PDF, PNG for the
     DOCX) for the national case (one bar per lead agency) and for the sample."""
@@ -170,6 +179,8 @@ STAGES = {  # name -> (label, function of (work folder, parsed arguments))
     "collect-openpyxl": ("Đọc + kiểm tra + hợp nhất (openpyxl)",
                          lambda w, a: stage_collect(w, a.tasks, a.agencies, "openpyxl")),
     "sample-report": ("Báo cáo mẫu quý III (DOCX + PDF + tổng hợp)", lambda w, a: stage_sample_report(w)),
+    "sample-don-doc": ("Đôn đốc mẫu quý III (công văn DOCX + PDF, tệp và thư nháp từng cơ quan)",
+                       lambda w, a: stage_sample_follow_up(w)),
     "charts": ("Biểu đồ: nạp mã vẽ + vẽ 2 biểu đồ SVG và PNG (cả nước)",
                lambda w, a: stage_charts(w, a.tasks, a.agencies)),
     "big-docx": ("Phụ lục 2.000 nhiệm vụ: DOCX (docxtpl)", lambda w, a: stage_big_docx(w, a.big)),

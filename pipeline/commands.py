@@ -171,6 +171,10 @@ def cmd_don_doc(args) -> int:
     result = build_follow_up(args.config, args.period, args.output, input_dir=args.input, issue=issue,
                              answer_by=args.han, days=args.days, replace_issued=args.replace_issued)
     follow = result.follow
+    if not result.outputs:
+        _out(f"Không có cơ quan nào cần đôn đốc trong {follow.period.label}: mọi cơ quan chủ trì đã gửi phiếu hợp lệ "
+             f"và không có nhiệm vụ nào đến hạn trong {follow.days} ngày sau ngày chốt số liệu; không ghi tệp nào.")
+        return EXIT_OK
     kind = f"bản phát hành số {args.so}" if issue else "bản dự thảo trình ký"
     _out(f"Công văn đôn đốc {follow.period.label} ({kind}), hạn gửi phiếu {result.context['answer_by']}:")
     for agency in follow.concerned:

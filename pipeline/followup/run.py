@@ -66,19 +66,22 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
     protected = [("thư mục phiếu của kỳ", folder), ("thư mục cấu hình", config.input_dir),
                  ("thư mục bảng nhiệm vụ", config.master_path.parent)]
     base = Path(output_root) / period.code / FOLDER
+    out.check_no_overlap(base, protected)
+    collection = collect(folder, master, period, today=today, plan_number=config.plan_number,
+                         plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
+    merged = merge(master, period, collection.rows, collection.reported_agencies)
+    problems = list(collection.problems)
+    for code in merged.missing_agencies:
+        problems.append(Problem(folder.name, f"{master.agencies[code].name} chưa gửi phiếu báo cáo "
+                                             f"{period.label}.", WARNING, agency=code))
+    follow = find_follow_up(master, merged, collection, problems, anchor=period.end,
+                            days=config.follow_up.due_soon_days if days is None else days)
+    if not follow.concerned:   # nobody to chase: nothing is written
+        return FollowUpResult(out_dir=base, follow=follow, context={}, problems=problems)
+    dates = letter_dates(config, follow, issue, answer_by)
+    context = build_letter_context(config, master, follow, dates, issue)
     with out.period_run(base, f"Việc đôn đốc kỳ {period.code}", protected,
                         issue.number if issue else None, replace_issued) as run:
-        collection = collect(folder, master, period, today=today, plan_number=config.plan_number,
-                             plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
-        merged = merge(master, period, collection.rows, collection.reported_agencies)
-        problems = list(collection.problems)
-        for code in merged.missing_agencies:
-            problems.append(Problem(folder.name, f"{master.agencies[code].name} chưa gửi phiếu báo cáo "
-                                                 f"{period.label}.", WARNING, agency=code))
-        follow = find_follow_up(master, merged, collection, problems, anchor=period.end,
-                                days=config.follow_up.due_soon_days if days is None else days)
-        dates = letter_dates(config, follow, issue, answer_by)
-        context = build_letter_context(config, master, follow, dates, issue)
         carried = _carried(config, plan, period, Path(output_root) / HISTORY_FILE, problems) \
             if any(a.silent for a in follow.concerned) else None
         with out.environment_errors(run.period_dir), out.staging(run.period_dir) as tmp_dir:
