@@ -163,7 +163,8 @@ def test_docx_layout_points_of_a_cong_van(rendered):
     doc = Document(rendered["docx"])
     header = doc.tables[0]
     number_cell = header.rows[1].cells[0].paragraphs
-    assert [p.text for p in number_cell] == ["Số:      /UBND-TH",
+    # (a number stays with the word before it: "số\u00a0112/KH-UBND")
+    assert [p.text.replace("\u00a0", " ") for p in number_cell] == ["Số:      /UBND-TH",
                                              "V/v đôn đốc báo cáo kết quả thực hiện Kế hoạch số 112/KH-UBND"]
     vv = number_cell[1].style
     # the V/v line: 12–13 pt, upright, not bold, centred, 6 pt below the number
@@ -246,3 +247,10 @@ def test_pdfa1b_rendition_passes_pdfbox_preflight(tmp_path):
     out = subprocess.run(["java", "-cp", classpath, "org.apache.pdfbox.preflight.Validator_A1b", str(pdf)],
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0 and "is a valid PDF/A-1b file" in out.stdout, out.stdout[-2000:] + out.stderr[-2000:]
+
+
+def test_no_line_ends_inside_a_document_number_or_date(rendered):
+    numbers = P.context_numbers(rendered["ctx"])
+    assert {"112/KH-UBND", "99/TB-VPCP", "14/9/2022", "20/9/2022"} <= numbers
+    for pdf in (rendered["pdf"], rendered["lo"]):
+        assert P.numbers_split_at_line_end(pdf, numbers) == [], pdf

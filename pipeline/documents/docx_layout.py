@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from pipeline.documents import layout
 
 _HEADINGS = {"Heading1": "heading1", "Heading2": "heading2", "Heading3": "heading3"}
-_PROTECTED = ("BCBody", "BCSubject", "BCAppendixTitle", "BCAppendixNote")
+_PROTECTED = ("BCBody", "BCSubject", "BCSubjectVV", "BCAppendixTitle", "BCAppendixNote")
 
 
 def _text(p) -> str:
