@@ -302,3 +302,16 @@ def test_libreoffice_opens_both_workbooks(written, tmp_path):
     assert "Tiến độ «400» nằm ngoài khoảng" in problems and "Không có." in problems
     form = " ".join(text["SCT_phieu-bao-cao"].split())
     assert "PHIẾU BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ" in form and "Cần sửa" in form
+
+
+def test_same_inputs_same_bytes_and_a_refused_file_is_named_in_the_summary(sample, tmp_path):
+    config, master, period, collection, agencies = sample
+    follow = dataclasses.replace(agencies["CA"], refused_files=[("ca-cu.xlsx", "Phiếu của kỳ quý II năm 2022.")])
+    a = write_problem_workbook(tmp_path / "a.xlsx", follow, period, config.plan_number, STAMP)
+    b = write_problem_workbook(tmp_path / "b.xlsx", follow, period, config.plan_number, STAMP)
+    assert a.read_bytes() == b.read_bytes()
+    summary = {r[0]: r[1] for r in _rows(openpyxl.load_workbook(a)["Tóm tắt"])}
+    assert summary["Phiếu bị loại cả tệp"] == "«ca-cu.xlsx»: Phiếu của kỳ quý II năm 2022."
+    f1 = write_resend_form(tmp_path / "f1.xlsx", master, period, config, agencies["SCT"], collection, STAMP)
+    f2 = write_resend_form(tmp_path / "f2.xlsx", master, period, config, agencies["SCT"], collection, STAMP)
+    assert f1.read_bytes() == f2.read_bytes()
