@@ -102,7 +102,8 @@ def test_problem_workbook_of_sct_lists_the_refused_cell_and_the_task_left_unrepo
     assert _rows(wb["Vấn đề"]) == [[SCT_FILE, "Báo cáo", 10, "Tiến độ (%)", "Lỗi", REASON_400]]
     summary = {r[0]: r[1] for r in _rows(wb["Tóm tắt"])}
     assert summary["Phiếu báo cáo được dùng"] == f"«{SCT_FILE}», ngày báo cáo 13/9/2022"
-    assert summary["Dòng báo cáo bị loại"].startswith("1 dòng, 1 ô")
+    assert summary["Dòng báo cáo bị loại"] == "1 dòng (1 lỗi) (xem trang «Dòng bị loại»)"
+    assert summary["Vấn đề phát hiện khi đọc phiếu"] == "1 vấn đề: 1 lỗi, 0 cảnh báo (xem trang «Vấn đề»)"
     assert summary["Nhiệm vụ sắp đến hạn"] == "Không có."
 
 
@@ -136,7 +137,9 @@ def test_problem_workbook_of_a_silent_agency_and_of_one_with_a_task_falling_due(
     problems = _rows(wb["Vấn đề"])      # its first file was superseded by the second: a warning
     assert len(problems) == 1 and problems[0][0] == "2022-Q3_SKHDT_So-Ke-hoach-va-Dau-tu_lan-1.xlsx"
     assert problems[0][4] == "Cảnh báo" and SKHDT_FILE in problems[0][5]
-    assert "Đề nghị" not in {r[0] for r in _rows(wb["Tóm tắt"])}     # nothing to send again
+    summary = {r[0]: r[1] for r in _rows(wb["Tóm tắt"])}     # nothing to send again: a reminder only
+    assert summary["Đề nghị"] == "Bảo đảm hoàn thành đúng thời hạn các nhiệm vụ sắp đến hạn."
+    assert summary["Vấn đề phát hiện khi đọc phiếu"] == "1 vấn đề: 0 lỗi, 1 cảnh báo (xem trang «Vấn đề»)"
 
 
 def test_problem_text_starting_with_equals_stays_text(sample, tmp_path):

@@ -156,12 +156,12 @@ def _summary(ws, follow: AgencyFollowUp, subtitle: str, n_unreported: int, n_cel
     else:
         used = "Chưa nhận được phiếu báo cáo hợp lệ."
     refused_files = "\n".join(f"«{name}»: {reason}" for name, reason in follow.refused_files) or NOTHING
-    errors = sum(1 for p in problems if p[4] == ERROR.capitalize())
+    errors = sum(1 for p in follow.problems if p.severity == ERROR)
     rows = [
         ["Phiếu báo cáo được dùng", used],
         ["Phiếu bị loại cả tệp", refused_files],
         ["Nhiệm vụ chưa báo cáo", count(n_unreported, "nhiệm vụ", SHEET_UNREPORTED)],
-        ["Dòng báo cáo bị loại", f"{len(follow.rejected)} dòng, {n_cells} ô {see(SHEET_REJECTED)}"
+        ["Dòng báo cáo bị loại", f"{len(follow.rejected)} dòng ({n_cells} lỗi) {see(SHEET_REJECTED)}"
          if follow.rejected else NOTHING],
         ["Nhiệm vụ sắp đến hạn", count(n_due, "nhiệm vụ", SHEET_DUE)],
         ["Vấn đề phát hiện khi đọc phiếu", f"{len(problems)} vấn đề: {errors} lỗi, {len(problems) - errors} cảnh báo "
@@ -173,6 +173,8 @@ def _summary(ws, follow: AgencyFollowUp, subtitle: str, n_unreported: int, n_cel
         rows.append(["Đề nghị", "Sửa, bổ sung phiếu báo cáo gửi kèm" + (" (các ô nền đỏ là nội dung bị loại)"
                                                                        if follow.rejected else "")
                      + ", ghi ngày báo cáo mới và gửi lại."])
+    elif follow.due_soon:
+        rows.append(["Đề nghị", "Bảo đảm hoàn thành đúng thời hạn các nhiệm vụ sắp đến hạn."])
     _section(ws, f"VẤN ĐỀ CẦN KHẮC PHỤC TRONG BÁO CÁO – {follow.agency.name}", subtitle,
              ["Mục", "Tình hình"], [30, 100], rows)
 
