@@ -9,7 +9,6 @@ import dataclasses
 import shutil
 import subprocess
 from datetime import date, datetime
-from pathlib import Path
 
 import openpyxl
 import pikepdf
@@ -318,3 +317,33 @@ def test_same_inputs_same_bytes_and_a_refused_file_is_named_in_the_summary(sampl
     f1 = write_resend_form(tmp_path / "f1.xlsx", master, period, config, agencies["SCT"], collection, STAMP)
     f2 = write_resend_form(tmp_path / "f2.xlsx", master, period, config, agencies["SCT"], collection, STAMP)
     assert f1.read_bytes() == f2.read_bytes()
+
+
+def test_a_refused_row_typed_as_a_formula_comes_back_as_text(sample, tmp_path):
+    config, master, period, _, _ = sample
+    folder = copy_sample(tmp_path)
+    wb = openpyxl.load_workbook(folder / SCT_FILE)
+    ws = wb[L.SHEET_REPORT]
+    ws.cell(10, _col("results")).value = "=SUM(1;2) là kết quả"
+    ws.cell(10, _col("results")).data_type = "s"
+    wb.save(folder / SCT_FILE)
+    collection, agencies = _follow_up(folder, config, master, period)
+    assert [r.task_id for r in agencies["SCT"].rejected] == ["III.13"]
+    path = write_resend_form(tmp_path / "f.xlsx", master, period, config, agencies["SCT"], collection, STAMP)
+    cell = openpyxl.load_workbook(path)[L.SHEET_REPORT].cell(10, _col("results"))
+    assert cell.value == "=SUM(1;2) là kết quả" and cell.data_type == "s"
+
+
+def test_an_unreadable_source_file_leaves_the_refused_row_blank_but_marked(sample, tmp_path):
+    config, master, period, collection, agencies = sample
+    broken = tmp_path / SCT_FILE
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    files = [dataclasses.replace(f, path=broken) if f.name == SCT_FILE else f for f in collection.files]
+    path = write_resend_form(tmp_path / "f.xlsx", master, period, config, agencies["SCT"],
+                             dataclasses.replace(collection, files=files), STAMP)
+    ws = openpyxl.load_workbook(path)[L.SHEET_REPORT]
+    r12, r13 = _by_task(ws)["III.12"], _by_task(ws)["III.13"]
+    assert ws.cell(r12, _col("progress")).value == 25                      # accepted values come from collect
+    assert all(ws.cell(r13, _col(k)).value is None for k in L.INPUT_KEYS)
+    assert ws.cell(r13, _col("progress")).fill.fgColor.rgb.endswith(RED)
+    assert REASON_400 in ws.cell(r13, _col("progress")).comment.text
