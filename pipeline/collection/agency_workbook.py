@@ -10,6 +10,10 @@ completion date, progress, results and document cells, on a pale blue fill, with
 the table, a paragraph in «Hướng dẫn» and their digests in the hidden sheet (pipeline.collection.sheet_layout).
 A task done on time in that period keeps its row, pre-filled, its input cells locked and grey, with
 a note that no new answer is needed. Difficulties and proposals are never carried.
+
+A form sent back for correction (`Refill`): the agency's own values pre-filled as plain answers
+(yellow, editable, read back as this period's answers), the refused cells on a light red fill with
+a comment giving the reason, and a legend above the table saying why they must be corrected.
 """
 from __future__ import annotations
 
@@ -45,6 +49,7 @@ _INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")    # pale yellow: "write he
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 _CARRIED_FILL = PatternFill("solid", fgColor="DDEBF7")  # pale blue: "said last time, check it"
 _SETTLED_FILL = PatternFill("solid", fgColor="E7E6E6")  # grey: done on time, locked
+_REFUSED_FILL = PatternFill("solid", fgColor="FFC7CE")  # light red: refused, correct it
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
 
@@ -76,6 +81,21 @@ class _Carry:
     code: str
     answers: dict[str, object]
     settled: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Refill:
+    """A form sent back to its agency to correct: `values` task id -> {input column key: value} written
+    as plain answers; `marks` task id -> {column key: reason} for the refused cells (a row-level
+    fault is marked on the task id cell); `legend`: the line above the table; `guide`: a paragraph
+    added to «Hướng dẫn» ("" for none)."""
+    values: Mapping[str, Mapping[str, object]]
+    marks: Mapping[str, Mapping[str, str]]
+    legend: str
+    guide: str = ""
+
+
+REFUSED_SWATCH = "Cần sửa"
 
 
 def carried_values(answer) -> dict[str, object]:
@@ -134,9 +154,13 @@ def write_agency_workbooks(master: Master, period, out_dir: Path, generated_at: 
 
 
 def build_workbook(agency: Agency, tasks: list[Task], period, generated_at: datetime, *,
-                   plan_ref: str, plan: tuple[str, str], carried: Carried | None = None) -> Workbook:
+                   plan_ref: str, plan: tuple[str, str], carried: Carried | None = None,
+                   refill: Refill | None = None) -> Workbook:
     """`plan` = (plan number, plan fingerprint) written to the hidden sheet; `carried`: answers to
-    pre-fill (an agency with none gets the blank form)."""
+    pre-fill (an agency with none gets the blank form); `refill`: the agency's own answers and
+    refused cells, for a form sent back to be corrected (not combined with `carried`)."""
+    if carried is not None and refill is not None:
+        raise ValueError("build_workbook takes carried answers or a refill, not both")
     carry = None
     if carried is not None:
         answers = carried.for_agency(agency.code, tasks)
@@ -152,8 +176,8 @@ def build_workbook(agency: Agency, tasks: list[Task], period, generated_at: date
 
     ws = wb.active
     ws.title = L.SHEET_REPORT
-    _report_sheet(ws, agency, tasks, period, plan_ref, carry)
-    _guide_sheet(wb.create_sheet(L.SHEET_GUIDE), period, plan_ref, carry)
+    _report_sheet(ws, agency, tasks, period, plan_ref, carry, refill)
+    _guide_sheet(wb.create_sheet(L.SHEET_GUIDE), period, plan_ref, carry, refill)
     _meta_sheet(wb.create_sheet(L.SHEET_META), agency, tasks, period, generated_at, plan, carry)
     wb.active = 0
     wb.security = WorkbookProtection(lockStructure=True)
@@ -161,9 +185,17 @@ def build_workbook(agency: Agency, tasks: list[Task], period, generated_at: date
 
 
 def _default_font(wb: Workbook) -> None:
-    # openpyxl has no public setter for the workbook default font; empty cells and cells typed by
-    # the officer use font 0 and the "Normal" style, so both become Times New Roman.
-    font = _Font(name=L.FONT_NAME, sz=BODY_SIZE, family=1)
+    set_default_font(wb, BODY_SIZE)
+
+
+def set_default_font(wb: Workbook, size: float) -> None:
+    """Make Times New Roman `size` the workbook's default font (call on a new, empty workbook).
+
+    openpyxl has no public setter; empty cells and cells typed by the officer use font 0 and the
+    "Normal" style, so both become Times New Roman. Column widths are measured in the default
+    font's digits: with openpyxl's Calibri, which LibreOffice replaces by a wider font, every
+    column prints wider than set."""
+    font = _Font(name=L.FONT_NAME, sz=size, family=1)
     wb._fonts = IndexedList([font])
     wb._named_styles["Normal"].font = font
 
@@ -225,7 +257,24 @@ def _prefilled_styles(wb: Workbook, table: dict[str, str], settled: bool) -> dic
     return out
 
 
-def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str, carry: _Carry | None) -> None:
+def _refused_styles(wb: Workbook) -> dict[str, str]:
+    """Styles of refused cells: light red, input cells still unlocked (the task id cell stays locked)."""
+    formats = {"completed_on": (" ngày", DATE_FORMAT), "progress": (" số", "0.##")}
+    out = {}
+    for c in L.COLUMNS:
+        suffix, number_format = formats.get(c.key, ("", "General"))
+        name = ("Mã nhiệm vụ cần sửa" if c.locked else "Ô cần sửa" + suffix)
+        if name not in wb.named_styles:
+            wb.add_named_style(NamedStyle(
+                name=name, font=_font(), border=_BORDER, number_format=number_format,
+                alignment=Alignment(wrap_text=True, vertical="top", horizontal="center" if c.locked else None),
+                protection=Protection(locked=c.locked), fill=_REFUSED_FILL))
+        out[c.key] = name
+    return out
+
+
+def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str, carry: _Carry | None,
+                  refill: Refill | None = None) -> None:
     last = L.LAST_COLUMN
     for c in L.COLUMNS:
         ws.column_dimensions[c.letter].width = c.width
@@ -264,6 +313,9 @@ def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str, 
         row_styles = {settled: _prefilled_styles(ws.parent, styles, settled)
                       for settled in ((False, True) if carry.settled else (False,))}
         _legend(ws, carry)
+    if refill:
+        refused = _refused_styles(ws.parent)
+        _refill_legend(ws, refill)
     for i, task in enumerate(tasks):
         r = L.FIRST_DATA_ROW + i
         values = dict(zip(L.LOCKED_KEYS, L.locked_values(task)))
@@ -272,11 +324,21 @@ def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str, 
         if answer is not None:
             values.update(carried_values(answer))
             style = row_styles[task.id in carry.settled]
+        marks = {}
+        if refill:
+            values.update({k: v for k, v in refill.values.get(task.id, {}).items() if k in L.INPUT_KEYS})
+            for key, reason in refill.marks.get(task.id, {}).items():
+                key = key if key in L.INPUT_KEYS else "task_id"
+                marks[key] = f"{marks[key]}\n{reason}" if key in marks else reason
         for c in L.COLUMNS:
             cell = ws.cell(r, L.COLUMNS.index(c) + 1)
-            cell.style = style[c.key]
+            cell.style = refused[c.key] if c.key in marks else style[c.key]
             if c.key in values:
                 put_value(cell, values[c.key])
+            if c.key in marks:
+                note = Comment(f"Bị loại: {marks[c.key]}", "Văn phòng UBND")
+                note.width, note.height = 300, min(400, 60 + 20 * _lines(marks[c.key], 40))
+                cell.comment = note
         if answer is not None and task.id in carry.settled:
             note = Comment(f"Nhiệm vụ đã hoàn thành đúng hạn theo báo cáo {carry.label}; không cần báo cáo lại. "
                            "Các ô của dòng này đã khóa.", "Văn phòng UBND")
@@ -317,6 +379,21 @@ def _legend(ws, carry: _Carry) -> None:
         width = sum(c.width for c in L.COLUMNS[L.COLUMNS.index(key) + 1: ord(last) - ord("A") + 1])
         lines = max(lines, _lines(text, width))
     ws.row_dimensions[r].height = lines * LINE_HEIGHT + 4
+
+
+def _refill_legend(ws, refill: Refill) -> None:
+    """Row 7, above the table: what the light red cells mean (without refused cells, the line alone)."""
+    r = L.LEGEND_ROW
+    first = "A"
+    if refill.marks:
+        cell = _text(ws, f"A{r}", REFUSED_SWATCH, font=_font(bold=True, size=11), alignment=_CENTER)
+        cell.fill, cell.border = _REFUSED_FILL, _BORDER
+        first = "B"
+    ws.merge_cells(f"{first}{r}:{L.LAST_COLUMN}{r}")
+    _text(ws, f"{first}{r}", refill.legend, font=_font(italic=True, size=11),
+          alignment=Alignment(wrap_text=True, vertical="center"))
+    width = sum(c.width for c in L.COLUMNS[ord(first) - ord("A"):])
+    ws.row_dimensions[r].height = _lines(refill.legend, width) * LINE_HEIGHT + 4
 
 
 def _col_range(key: str, last_row: int) -> str:
@@ -399,7 +476,7 @@ def _protect(ws) -> None:
     p.selectUnlockedCells = False
 
 
-def _guide_sheet(ws, period, plan_ref: str, carry: _Carry | None = None) -> None:
+def _guide_sheet(ws, period, plan_ref: str, carry: _Carry | None = None, refill: Refill | None = None) -> None:
     for c in L.COLUMNS:
         ws.column_dimensions[c.letter].width = c.width
     end = format_date_short(period.end)
@@ -433,6 +510,8 @@ def _guide_sheet(ws, period, plan_ref: str, carry: _Carry | None = None) -> None
             + ("Nhiệm vụ đã hoàn thành đúng hạn (dòng nền xám) đã khóa, không cần báo cáo lại. " if carry.settled else "")
             + "Câu trả lời điền sẵn gửi lại không sửa được dùng làm báo cáo của kỳ này; phiếu gửi lại không thay đổi "
             "nội dung nào được ghi nhận là cơ quan không có cập nhật so với kỳ trước.", None))
+    if refill and refill.guide:
+        paragraphs.append((refill.guide, None))
     paragraphs.append(("Dòng ví dụ (chỉ để tham khảo, không điền vào trang này):", _font(italic=True)))
     last = L.LAST_COLUMN
     row = 1
