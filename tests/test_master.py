@@ -1,4 +1,5 @@
 from collections import Counter
+from datetime import date
 
 import openpyxl
 import pytest
@@ -101,3 +102,92 @@ def test_a_missing_sheet_or_a_non_workbook(tmp_path, master_copy):
 def test_legacy_encoded_master_text_is_converted(master_copy):
     _break(master_copy, "Nhiệm vụ", "I3", "Së KÕ ho¹ch vµ §Çu t−")
     assert load_master(master_copy).task("I.2").coordinators == "Sở Kế hoạch và Đầu tư"
+
+
+# ---------------------------------------------------------------- e-mail addresses (column «Thư điện tử»)
+
+def _registry_sheet(path):
+    wb = openpyxl.load_workbook(path)
+    return wb, wb["Cơ quan"]
+
+
+def _row_of(ws, code):
+    return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == code)
+
+
+def test_sample_registry_gives_every_agency_a_sample_address(master):
+    """Every agency (every lead agency above all) has an address, and each says it is made-up sample data
+    in a reserved domain (RFC 2606 «.example»), so no real office is ever written to by mistake."""
+    assert master.warnings == []
+    for code in master.lead_codes():
+        assert master.agencies[code].email, code
+    for code, agency in master.agencies.items():
+        local, domain = agency.email.split("@")
+        assert local == f"{code.lower()}.du-lieu-mau", agency.email   # «dữ liệu mẫu»
+        assert domain == "kiengiang.example"
+
+
+def test_email_column_round_trip_through_the_plan_import(tmp_path, master):
+    from dataclasses import replace
+    from pipeline.errors import ProblemList
+    from pipeline.plan.master import load_corrections, load_registry
+    from pipeline.plan.plan_import import ImportResult, write_master
+    from tests.conftest import MASTER
+
+    registry = load_registry(MASTER)
+    registry["SCT"] = replace(registry["SCT"], email="vanthu.sct@kiengiang.gov.vn")
+    registry["STC"] = replace(registry["STC"], email="")
+    out = tmp_path / "m.xlsx"
+    write_master(ImportResult(master.tasks, ProblemList(), []), registry, load_corrections(MASTER), out)
+    wb, ws = _registry_sheet(out)
+    assert [c.value for c in ws[1]] == ["Mã", "Tên chính thức", "Tên ngắn", "Tên gọi khác", "Thư điện tử"]
+    assert ws.cell(_row_of(ws, "SCT"), 5).value == "vanthu.sct@kiengiang.gov.vn"
+    back = load_master(out)
+    assert back.agencies["SCT"].email == "vanthu.sct@kiengiang.gov.vn"
+    assert back.agencies["STC"].email == ""
+    assert back.agencies["SYT"].email == "syt.du-lieu-mau@kiengiang.example"
+    assert back.warnings == []
+
+
+def test_registry_without_the_email_column_still_loads(master_copy, master):
+    wb, ws = _registry_sheet(master_copy)
+    ws.delete_cols(5)
+    wb.save(master_copy)
+    back = load_master(master_copy)
+    assert len(back.agencies) == len(master.agencies) and len(back.tasks) == 35
+    assert all(a.email == "" for a in back.agencies.values())
+    assert back.warnings == []
+
+
+def test_email_column_is_found_by_its_title(master_copy):
+    wb, ws = _registry_sheet(master_copy)
+    ws.insert_cols(5)
+    ws.cell(1, 5).value = "Ghi chú"
+    ws.cell(2, 5).value = "liên hệ qua văn thư"
+    ws.cell(_row_of(ws, "SNV"), 6).value = "  mailto:VanThu.SNV@kiengiang.gov.vn "
+    wb.save(master_copy)
+    back = load_master(master_copy)
+    assert back.agencies["SNV"].email == "VanThu.SNV@kiengiang.gov.vn"
+    assert back.agencies["VPTU"].email == "vptu.du-lieu-mau@kiengiang.example"
+
+
+@pytest.mark.parametrize("value", ["abc", "skhdt@", "skhdt@kiengiang", "van thu@kiengiang.gov.vn",
+                                   "sở.ytế@kiengiang.gov.vn", "a@kiengiang.gov.vn; b@kiengiang.gov.vn",
+                                   "a..b@kiengiang.gov.vn", "=HYPERLINK(\"x\")"])
+def test_malformed_address_is_a_warning_naming_the_cell_and_is_not_used(master_copy, value):
+    from pipeline.archive.files import put_value
+    from pipeline.errors import WARNING
+
+    wb, ws = _registry_sheet(master_copy)
+    row = _row_of(ws, "SYT")
+    put_value(ws.cell(row, 5), value)
+    wb.save(master_copy)
+    back = load_master(master_copy)          # one bad address does not stop the run
+    assert back.agencies["SYT"].email == ""
+    assert back.agencies["SCT"].email == "sct.du-lieu-mau@kiengiang.example"
+    [warning] = back.warnings
+    assert (warning.severity, warning.file, warning.sheet, warning.row, warning.column, warning.agency) == \
+        (WARNING, master_copy.name, "Cơ quan", row, "Thư điện tử", "SYT")
+    assert f"«{value}»" in warning.message and "không hợp lệ" in warning.message
+    assert f"trang «Cơ quan», dòng {row}, cột «Thư điện tử»" in str(warning)
+    assert back.as_of(date(2022, 9, 14)).warnings == [warning]     # the plan in force keeps the load's warnings

@@ -6,7 +6,8 @@ Sheet "Nhiệm vụ" (row 1 = header, one row per leaf task, in appendix order),
   D "TT" (number as printed: "1", "4.1") | E "Nhóm" (parent group text for sub-items, e.g. "Về mở cửa khẩu phụ tuyến biên giới" for III.4.1/III.4.2; empty otherwise) |
   F "Nội dung" | G "Cơ quan chủ trì" (agency codes separated by "; ", e.g. "BCHQS; BDBP; CA") | H "Ghi chú chủ trì" (qualifier written with the leads, e.g. "theo chức năng, nhiệm vụ của ngành"; empty mostly) |
   I "Cơ quan phối hợp" (text as written) | J "Thời hạn" (as written: "Quý II/2022") | K "Sản phẩm"
-Sheet "Cơ quan": A "Mã" | B "Tên chính thức" | C "Tên ngắn" | D "Tên gọi khác" (aliases separated by "; ")
+Sheet "Cơ quan": A "Mã" | B "Tên chính thức" | C "Tên ngắn" | D "Tên gọi khác" (aliases separated by "; ") |
+  E "Thư điện tử" (optional column: the agency's one official address; a malformed one is a warning and is not used)
 Sheet "Đính chính" (corrections of scanning errors): A "Vị trí" (e.g. "Nhiệm vụ III.1, cột Nội dung") | B "Nguyên văn" (the erroneous fragment exactly as in the scan) | C "Đã sửa" | D "Ghi chú"
 Sheet "Điều chỉnh" (plan changes, optional): A "Mã nhiệm vụ" | B "Loại điều chỉnh" ("Gia hạn" | "Bổ sung" | "Bãi bỏ") |
   C "Thời hạn mới" (Gia hạn: as written, "Quý IV/2022") | D "Số văn bản" | E "Ngày văn bản" | F "Cơ quan ban hành" | G "Ghi chú".
@@ -21,13 +22,14 @@ Lead agency codes used: VPTU (Văn phòng Tỉnh ủy), BCHQS (Bộ Chỉ huy Qu
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 
 from pipeline.plan.deadlines import parse_deadline
-from pipeline.errors import PipelineError, ProblemList
+from pipeline.errors import WARNING, PipelineError, ProblemList
 from pipeline.plan.model import ADD, DROP, EXTEND, Adjustment, Agency, Correction, Master, Task
 
 TASK_SHEET = "Nhiệm vụ"
@@ -37,6 +39,7 @@ CORRECTION_SHEET = "Đính chính"
 TASK_COLUMNS = ["Mã", "Phần", "Tên phần", "TT", "Nhóm", "Nội dung", "Cơ quan chủ trì",
                 "Ghi chú chủ trì", "Cơ quan phối hợp", "Thời hạn", "Sản phẩm"]
 AGENCY_COLUMNS = ["Mã", "Tên chính thức", "Tên ngắn", "Tên gọi khác"]
+EMAIL_COLUMN = "Thư điện tử"    # optional, after the required ones: registries without it still load
 CORRECTION_COLUMNS = ["Vị trí", "Nguyên văn", "Đã sửa", "Ghi chú"]
 ADJUSTMENT_SHEET = "Điều chỉnh"
 ADJUSTMENT_COLUMNS = ["Mã nhiệm vụ", "Loại điều chỉnh", "Thời hạn mới", "Số văn bản", "Ngày văn bản",
@@ -64,8 +67,9 @@ def _open(path: Path):
         raise PipelineError(f"Không mở được bảng nhiệm vụ «{path}»: tệp không phải sổ Excel .xlsx hợp lệ ({type(exc).__name__}).") from None
 
 
-def _rows(wb, path: Path, sheet: str, columns: list[str], problems: ProblemList):
-    """Yield (row_number, {column: text}) for the non-empty rows of a sheet with a checked header."""
+def _rows(wb, path: Path, sheet: str, columns: list[str], problems: ProblemList, optional: tuple[str, ...] = ()):
+    """Yield (row_number, {column: text}) for the non-empty rows of a sheet with a checked header.
+    `optional` columns are found by their title after the required ones ("" in every row when absent)."""
     if sheet not in wb.sheetnames:
         problems.add(path.name, f"thiếu trang «{sheet}»", sheet=sheet)
         return
@@ -77,10 +81,29 @@ def _rows(wb, path: Path, sheet: str, columns: list[str], problems: ProblemList)
             problems.add(path.name, f"tiêu đề cột thứ {i + 1} phải là «{name}», đang là «{found}»",
                          sheet=sheet, row=1, column=name)
             return
+    index = {name: i for i, name in enumerate(columns)}
+    for name in optional:
+        if name in header[len(columns):]:
+            index[name] = header.index(name, len(columns))
     for number, values in enumerate(rows, start=2):
-        cells = {name: _text(values[i] if i < len(values) else None) for i, name in enumerate(columns)}
+        cells = {name: _text(values[i] if i < len(values) else None) for name, i in index.items()}
+        cells.update((name, "") for name in optional if name not in index)
         if any(cells.values()):
             yield number, cells
+
+
+# One address, ASCII, with a dotted domain: what every mail client accepts in «To».
+_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})+")
+
+
+def check_email(value: str) -> str | None:
+    """The address when it is one well-formed address, else None."""
+    value = value.strip()
+    if value.lower().startswith("mailto:"):
+        value = value[len("mailto:"):]
+    return value if _EMAIL.fullmatch(value) and len(value) <= 254 else None
 
 
 def load_registry(path: Path | str, problems: ProblemList | None = None) -> dict[str, Agency]:
@@ -89,7 +112,7 @@ def load_registry(path: Path | str, problems: ProblemList | None = None) -> dict
     problems = ProblemList() if own else problems
     wb = _open(path)
     agencies: dict[str, Agency] = {}
-    for row, c in _rows(wb, path, AGENCY_SHEET, AGENCY_COLUMNS, problems):
+    for row, c in _rows(wb, path, AGENCY_SHEET, AGENCY_COLUMNS, problems, optional=(EMAIL_COLUMN,)):
         code = c["Mã"]
         if not code:
             problems.add(path.name, "thiếu mã cơ quan", sheet=AGENCY_SHEET, row=row, column="Mã")
@@ -102,7 +125,15 @@ def load_registry(path: Path | str, problems: ProblemList | None = None) -> dict
                          column="Tên chính thức")
             continue
         aliases = tuple(a.strip() for a in c["Tên gọi khác"].split(";") if a.strip())
-        agencies[code] = Agency(code, c["Tên chính thức"], c["Tên ngắn"] or c["Tên chính thức"], aliases)
+        email = check_email(c[EMAIL_COLUMN]) if c[EMAIL_COLUMN] else ""
+        if email is None:
+            problems.add(path.name, f"địa chỉ thư điện tử «{c[EMAIL_COLUMN]}» của cơ quan «{code}» không hợp lệ "
+                                    "(ghi một địa chỉ dạng ten@coquan.gov.vn, không dấu, không khoảng trắng); "
+                                    "địa chỉ này không được dùng: thư đôn đốc gửi cơ quan sẽ chưa có người nhận",
+                         severity=WARNING, sheet=AGENCY_SHEET, row=row, column=EMAIL_COLUMN, agency=code)
+            email = ""
+        agencies[code] = Agency(code, c["Tên chính thức"], c["Tên ngắn"] or c["Tên chính thức"], aliases,
+                                email=email)
     wb.close()
     if own:
         problems.raise_if_errors(f"Danh mục cơ quan «{path.name}» có lỗi")
@@ -229,5 +260,6 @@ def load_master(path: Path | str) -> Master:
         problems.add(path.name, "không có nhiệm vụ nào", sheet=TASK_SHEET)
     problems.raise_if_errors(f"Bảng nhiệm vụ «{path.name}» có lỗi")
     leading = {c for t in tasks for c in t.lead_codes}
-    agencies = {code: Agency(a.code, a.name, a.short_name, a.aliases, code in leading) for code, a in agencies.items()}
-    return Master(tasks=tasks, agencies=agencies, corrections=corrections, source=str(path), adjustments=adjustments)
+    agencies = {code: replace(a, leads_tasks=code in leading) for code, a in agencies.items()}
+    return Master(tasks=tasks, agencies=agencies, corrections=corrections, source=str(path), adjustments=adjustments,
+                  warnings=[p for p in problems if p.severity == WARNING])

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from datetime import date
 
+from pipeline.errors import Problem
+
 # Deadline kinds. Fixed ones carry a due date; the others are never late (FORMAT.md §6).
 FIXED_KINDS = ("quarter", "month", "year", "years", "stage")
 OPEN_KINDS = ("recurring", "annual", "per_plan", "per_decision")
@@ -35,6 +37,7 @@ class Agency:
     short_name: str                 # "Sở KH&ĐT"
     aliases: tuple[str, ...] = ()   # other spellings found in documents
     leads_tasks: bool = False       # filled by the master loader
+    email: str = ""                 # official address from the registry; "" when none (never guessed)
 
 
 # Kinds of plan change (sheet «Điều chỉnh» of the master workbook).
@@ -104,6 +107,7 @@ class Master:
     adjustments: list[Adjustment] = field(default_factory=list)
     retired: list[tuple[Task, Adjustment]] = field(default_factory=list)   # set by as_of: tasks dropped by then
     written_ids: tuple[str, ...] = ()     # set by as_of: every task id of the plan as written
+    warnings: list[Problem] = field(default_factory=list)   # found while loading (errors stop the load)
 
     @property
     def plan_task_ids(self) -> tuple[str, ...]:
@@ -131,7 +135,8 @@ class Master:
         retired = [(t, next(a for a in decided if a.kind == DROP and a.task_id == t.id))
                    for t in self.tasks if t.id in dropped]
         return Master(tasks=tasks, agencies=self.agencies, corrections=self.corrections, source=self.source,
-                      adjustments=decided, retired=retired, written_ids=self.plan_task_ids)
+                      adjustments=decided, retired=retired, written_ids=self.plan_task_ids,
+                      warnings=self.warnings)
 
     def lead_codes(self) -> list[str]:
         seen: dict[str, None] = {}

@@ -24,7 +24,7 @@ from pipeline.archive.files import put_value, save_workbook_stable
 from pipeline.plan.deadlines import parse_deadline
 from pipeline.errors import WARNING, PipelineError, ProblemList
 from pipeline.plan.master import (ADJUSTMENT_COLUMNS, ADJUSTMENT_SHEET, AGENCY_COLUMNS, AGENCY_SHEET, CORRECTION_COLUMNS,
-                             CORRECTION_SHEET,
+                             CORRECTION_SHEET, EMAIL_COLUMN,
                              TASK_COLUMNS, TASK_SHEET, load_corrections, load_registry)
 from pipeline.plan.model import Agency, Correction, Deadline, Task
 from pipeline.text.vntext import clean_cell, fold
@@ -373,7 +373,7 @@ def import_plan(docx_path: Path, registry: dict[str, Agency],
 # ---------------------------------------------------------------- the master workbook
 
 TASK_WIDTHS = (10, 7, 30, 6, 30, 70, 18, 30, 45, 18, 55)
-AGENCY_WIDTHS = (14, 45, 25, 70)
+AGENCY_WIDTHS = (14, 45, 25, 70, 45)
 CORRECTION_WIDTHS = (40, 35, 35, 50)
 ADJUSTMENT_WIDTHS = (14, 16, 18, 22, 14, 35, 40)
 
@@ -403,8 +403,8 @@ def write_master(result: ImportResult, registry: dict[str, Agency],
     _sheet(wb, TASK_SHEET, TASK_COLUMNS, TASK_WIDTHS, (
         (t.id, t.section, t.section_title, t.number, t.group, t.content, "; ".join(t.lead_codes),
          t.lead_note, t.coordinators, t.deadline.text, t.product) for t in result.tasks))
-    _sheet(wb, AGENCY_SHEET, AGENCY_COLUMNS, AGENCY_WIDTHS, (
-        (a.code, a.name, a.short_name, "; ".join(a.aliases)) for a in registry.values()))
+    _sheet(wb, AGENCY_SHEET, [*AGENCY_COLUMNS, EMAIL_COLUMN], AGENCY_WIDTHS, (
+        (a.code, a.name, a.short_name, "; ".join(a.aliases), a.email) for a in registry.values()))
     _sheet(wb, CORRECTION_SHEET, CORRECTION_COLUMNS, CORRECTION_WIDTHS, (
         (c.where, c.original, c.corrected, c.note) for c in corrections))
     _sheet(wb, ADJUSTMENT_SHEET, ADJUSTMENT_COLUMNS, ADJUSTMENT_WIDTHS, ())   # filled by hand as decisions come
