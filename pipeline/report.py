@@ -113,7 +113,7 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
         collection = collect(folder, master, period, on_file=on_file, today=today, plan_number=config.plan_number,
                              plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
         merged = merge(master, period, collection.rows, collection.reported_agencies)
-        problems = list(collection.problems)
+        problems = [*master.warnings, *collection.problems]   # e.g. a malformed e-mail address in the registry
         previous = previous_record(config, plan, period, history, problems)
         comparison = compare(previous, merged) if previous else None
         for task_id in comparison.backwards if comparison else ():

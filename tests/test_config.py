@@ -63,3 +63,22 @@ def test_configuration_saved_with_a_utf8_bom_reads_as_without(tmp_path):
     config = load_config(path)
     assert config.plan_number == "112/KH-UBND" and config.signer_name == "Lâm Minh Thành"
     assert config.issuer_header_lines[0] == "ỦY BAN NHÂN DÂN"
+
+
+def test_don_doc_section_is_optional_and_checked(tmp_path):
+    from pipeline.plan.config import load_config
+    from tests.conftest import CONFIG
+
+    text = CONFIG.read_text(encoding="utf-8")
+    without = text[:text.index("[don_doc]")]
+    (tmp_path / "a.toml").write_text(without, encoding="utf-8")
+    fu = load_config(tmp_path / "a.toml").follow_up
+    # defaults from the report's own settings: the UBND tỉnh sends it, signed as the report
+    assert fu.notation == "UBND-TH" and fu.header_lines == ("ỦY BAN NHÂN DÂN", "TỈNH KIÊN GIANG")
+    assert fu.authority_lines == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH") and fu.email == "" and fu.due_soon_days == 30
+    for bad, words in (('email = "vanphong"', "không phải một địa chỉ thư điện tử"),
+                       ("due_soon_days = -3", "khóa «don_doc.due_soon_days» phải là một số nguyên từ 0 đến 366"),
+                       ('signer = "X"', "khóa «signer» không được biết đến")):
+        (tmp_path / "b.toml").write_text(without + "[don_doc]\n" + bad + "\n", encoding="utf-8")
+        with pytest.raises(PipelineError, match=words):
+            load_config(tmp_path / "b.toml")

@@ -70,7 +70,7 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
     collection = collect(folder, master, period, today=today, plan_number=config.plan_number,
                          plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
     merged = merge(master, period, collection.rows, collection.reported_agencies)
-    problems = list(collection.problems)
+    problems = [*master.warnings, *collection.problems]   # e.g. a malformed e-mail address in the registry
     for code in merged.missing_agencies:
         problems.append(Problem(folder.name, f"{master.agencies[code].name} chưa gửi phiếu báo cáo "
                                              f"{period.label}.", WARNING, agency=code))
@@ -139,7 +139,7 @@ def _write(tmp_dir: Path, config, master, period, collection, follow: FollowUp, 
     letter = {"issuer": fu.issuer_name, "sender_unit": fu.sender_unit,
               "number_line": context["header"]["number_line"], "date_line": context["header"]["date_line"],
               "subject": context["subject"], "plan_number": config.plan_number, "period_label": period.label,
-              "answer_by": context["answer_by"], "draft": context["draft"]}
+              "answer_by": context["answer_by"], "draft": context["draft"], "registry": config.master_path.name}
     sender = (fu.sender_unit, fu.email) if fu.email else None
     problems: list[Problem] = []
     for agency in follow.concerned:

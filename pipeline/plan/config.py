@@ -191,4 +191,9 @@ def _follow_up(path: Path, table, v: dict) -> FollowUpConfig:
             words = _TYPE_WORDS[typ] + (" từ 0 đến 366" if typ is int else "")
             raise PipelineError(f"Tệp cấu hình «{path}»: khóa «don_doc.{key}» phải là {words}.")
         got[key] = _nfc(value)
+    if got["email"]:
+        from pipeline.plan.master import check_email
+        if check_email(got["email"]) is None:
+            raise PipelineError(f"Tệp cấu hình «{path}»: khóa «don_doc.email» = «{got['email']}» không phải một địa chỉ "
+                                "thư điện tử (dạng ten@co-quan.gov.vn); để trống \"\" nếu chương trình thư tự điền.")
     return FollowUpConfig(**{k: tuple(x) if isinstance(x, list) else x for k, x in got.items()})
