@@ -5,7 +5,6 @@ context_schema.md. Nothing here knows about Word or HTML.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from pipeline.plan.config import PlanConfig
@@ -19,21 +18,12 @@ from pipeline.archive.history import Comparison
 from pipeline.drafting.merge import Merged
 from pipeline.plan.periods import short_label
 from pipeline.plan.model import Master
-from pipeline.text.vntext import format_date_blank_day, format_date_long
-DRAFT_BLANK = "      "  # the blank a văn thư fills in by hand (FORMAT.md §4)
+from pipeline.drafting.letterhead import DRAFT_BLANK, Issue, Signature, archive_record, day_text, frame, \
+    recipient_lines
+
+__all__ = ["DRAFT_BLANK", "Issue", "build_context", "document_date", "report_signature"]
 APPENDIX_COLUMNS = ["TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Tình trạng",
                     "Kết quả thực hiện, sản phẩm"]
-
-
-@dataclass(frozen=True)
-class Issue:
-    """Number and date the văn thư gives when the report is issued."""
-    number: int
-    date: date
-
-    @property
-    def number_text(self) -> str:
-        return f"{self.number:02d}"
 
 
 def document_date(context: dict) -> date:
@@ -100,6 +90,13 @@ def _review(draft: Draft) -> list[dict]:
     return out
 
 
+def report_signature(config: PlanConfig) -> Signature:
+    return Signature(parent_lines=(), issuer_lines=config.issuer_header_lines, issuer_name=config.issuer_name,
+                     notation=config.notation, place=config.place, authority_lines=config.signer_authority_lines,
+                     position=config.signer_position, name=config.signer_name, noi_nhan=config.noi_nhan,
+                     drafting_unit=config.drafting_unit, priority=config.priority)
+
+
 def build_context(config: PlanConfig, master: Master, merged: Merged, issue: Issue | None = None,
                   draft: Draft | None = None, phrasebook: Phrasebook | None = None,
                   comparison: Comparison | None = None) -> dict:
@@ -110,61 +107,28 @@ def build_context(config: PlanConfig, master: Master, merged: Merged, issue: Iss
     draft = draft or draft_report(config, master, merged, phrasebook=pb, comparison=comparison,
                                   charts=report_charts(master, merged, comparison))
     subject = report_subject(config, period.label, pb)
-    if issue:
-        number = f"Số: {issue.number_text}/{config.notation}"
-        day_text = format_date_long(issue.date)
-        doc_date = issue.date
-    else:
-        number = f"Số:{DRAFT_BLANK}/{config.notation}"
-        day_text = format_date_blank_day(period.last_month, period.year)
-        doc_date = date(period.year, period.last_month, 25)  # the reporting deadline (FORMAT.md §5)
+    sign = report_signature(config)
+    draft_month = date(period.year, period.last_month, 25)   # a draft is dated by the reporting deadline (FORMAT.md §5)
     recipients = list(config.recipients)
     return {
         "document": "bao-cao",
-        "draft": issue is None,
         "period": {"code": period.code, "label": period.label},
-        "header": {
-            "parent_lines": [],
-            "issuer_lines": list(config.issuer_header_lines),
-            "national_name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-            "motto": "Độc lập - Tự do - Hạnh phúc",
-            "number_line": number,
-            "date_line": f"{config.place}, {day_text}",
-        },
+        **frame(sign, issue, draft_month, recipient_lines(recipients)),
         "doc_type": "BÁO CÁO",
         "subject": subject,
-        "recipients_label": "Kính gửi:",
-        "recipients": [f"- {r}{'.' if i == len(recipients) - 1 else ';'}" for i, r in enumerate(recipients)],
         "body": _body(draft),
-        "noi_nhan_label": "Nơi nhận:",
-        "noi_nhan": ["- Như trên;", *[f"- {x};" for x in config.noi_nhan], f"- Lưu: VT, {config.drafting_unit}."],
-        "signer": {"authority_lines": list(config.signer_authority_lines), "name": config.signer_name},
         "appendix": {
             "heading": "Phụ lục",
             "title": f"Kết quả thực hiện các nhiệm vụ theo Kế hoạch số {config.plan_number}, {period.label}".upper(),
             "attached_line": (f"(Kèm theo Báo cáo số{' ' + issue.number_text if issue else DRAFT_BLANK}"
-                              f"/{config.notation} {day_text} của {config.issuer_name})"),
+                              f"/{config.notation} {day_text(issue, draft_month)} của {config.issuer_name})"),
             "columns": APPENDIX_COLUMNS,
             "rows": _appendix_rows(master, merged, draft, comparison),
             "previous_label": comparison.previous.period.label if comparison else "",
         },
-        "meta": {
-            "title": subject, "language": "vi",
-            "TypeName": "Báo cáo",
-            "CodeNumber": issue.number_text if issue else "",
-            "CodeNotation": config.notation,
-            "IssuedDate": issue.date.isoformat() if issue else "",
-            "DocumentDate": doc_date.isoformat(),
-            "OrganName": config.issuer_name,
-            "Subject": subject,
-            "Language": "vi",
-            "SignerInfo": {"Position": config.signer_position, "FullName": config.signer_name},
-            "To": recipients,
-            "Priority": config.priority,
-            "IssuedAmount": str(config.issued_amount),
-            "Description": (f"Báo cáo định kỳ {period.label} về kết quả thực hiện Kế hoạch số {config.plan_number}"
-                            + ("" if issue else " (bản dự thảo trình ký, chưa cấp số)")),
-        },
+        "meta": archive_record(sign, issue, "Báo cáo", subject, issue.date if issue else draft_month, recipients,
+                               config.issued_amount, f"Báo cáo định kỳ {period.label} về kết quả thực hiện Kế hoạch "
+                                                     f"số {config.plan_number}"),
         "charts": draft.charts,
         "review": [] if issue else _review(draft),
     }

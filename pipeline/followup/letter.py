@@ -12,13 +12,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from pipeline.drafting.body import short_name
-from pipeline.drafting.context import DRAFT_BLANK, Issue
+from pipeline.drafting.letterhead import Issue, Signature, archive_record, frame, recipient_lines
 from pipeline.drafting.phrasebook import Phrasebook
 from pipeline.errors import PipelineError
 from pipeline.followup.findings import AgencyFollowUp, FollowUp
 from pipeline.plan.config import PlanConfig
 from pipeline.plan.model import Master
-from pipeline.text.vntext import format_date_blank_day, format_date_long, format_date_short
+from pipeline.text.vntext import format_date_short
 
 DOCUMENT = "cong-van"
 PHRASEBOOK = Path(__file__).resolve().parents[2] / "templates" / "phrasebook" / "cong-van.toml"
@@ -164,55 +164,22 @@ def build_letter_context(config: PlanConfig, master: Master, follow: FollowUp, d
     body.append(_paragraph(pb.say("closing", answer_by=format_date_short(dates.answer_by), recipient=recipient)))
 
     names = [a.agency.name for a in concerned]
-    if len(names) == 1:
-        recipients = [f"{names[0]}."]
-    else:
-        recipients = [f"- {n}{'.' if i == len(names) - 1 else ';'}" for i, n in enumerate(names)]
-    if issue:
-        number_line = f"Số: {issue.number_text}/{fu.notation}"
-        day_text = format_date_long(issue.date)
-    else:
-        number_line = f"Số:{DRAFT_BLANK}/{fu.notation}"
-        day_text = format_date_blank_day(dates.letter.month, dates.letter.year)
+    sign = Signature(parent_lines=fu.parent_lines, issuer_lines=fu.header_lines, issuer_name=fu.issuer_name,
+                     notation=fu.notation, place=config.place, authority_lines=fu.authority_lines,
+                     position=fu.position, name=fu.name, noi_nhan=fu.noi_nhan, drafting_unit=fu.drafting_unit,
+                     priority=fu.priority)
     return {
         "document": DOCUMENT,
-        "draft": issue is None,
         "period": {"code": period.code, "label": period.label},
-        "header": {
-            "parent_lines": list(fu.parent_lines),
-            "issuer_lines": list(fu.header_lines),
-            "national_name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-            "motto": "Độc lập - Tự do - Hạnh phúc",
-            "number_line": number_line,
-            "date_line": f"{config.place}, {day_text}",
-        },
+        **frame(sign, issue, dates.letter, recipient_lines(names)),
         "subject": subject,
-        "recipients_label": "Kính gửi:",
-        "recipients": recipients,
         "body": body,
-        "noi_nhan_label": "Nơi nhận:",
-        "noi_nhan": ["- Như trên;", *[f"- {x};" for x in fu.noi_nhan], f"- Lưu: VT, {fu.drafting_unit}."],
-        "signer": {"authority_lines": list(fu.authority_lines), "name": fu.name},
         "answer_by": format_date_short(dates.answer_by),
         "agencies": [{"code": a.agency.code, "name": a.agency.name, "must_send": a.must_send} for a in concerned],
-        "meta": {
-            "title": subject, "language": "vi",
-            "TypeName": "Công văn",
-            "CodeNumber": issue.number_text if issue else "",
-            "CodeNotation": fu.notation,
-            "IssuedDate": issue.date.isoformat() if issue else "",
-            "DocumentDate": dates.letter.isoformat(),
-            "OrganName": fu.issuer_name,
-            "Subject": subject,
-            "Language": "vi",
-            "SignerInfo": {"Position": fu.position, "FullName": fu.name},
-            "To": names,
-            "Priority": fu.priority,
-            "IssuedAmount": str(len(names) + len(fu.noi_nhan) + 1),
-            "Description": (f"Công văn đôn đốc các cơ quan chủ trì báo cáo kết quả thực hiện Kế hoạch số "
-                            f"{config.plan_number}, {period.label}"
-                            + ("" if issue else " (bản dự thảo trình ký, chưa cấp số)")),
-        },
+        "meta": archive_record(sign, issue, "Công văn", subject, dates.letter, names,
+                               len(names) + len(fu.noi_nhan) + 1,   # each addressee, each Nơi nhận, the archive
+                               f"Công văn đôn đốc các cơ quan chủ trì báo cáo kết quả thực hiện Kế hoạch số "
+                               f"{config.plan_number}, {period.label}"),
         "charts": {},
         "review": [],
     }
