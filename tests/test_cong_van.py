@@ -254,3 +254,25 @@ def test_no_line_ends_inside_a_document_number_or_date(rendered):
     assert {"112/KH-UBND", "99/TB-VPCP", "14/9/2022", "20/9/2022"} <= numbers
     for pdf in (rendered["pdf"], rendered["lo"]):
         assert P.numbers_split_at_line_end(pdf, numbers) == [], pdf
+
+
+def test_the_wording_is_the_phrasebook_and_check_template_checks_it(tmp_path):
+    import shutil
+    import sys
+
+    from pipeline.followup.letter import PHRASEBOOK, PHRASES
+    from pipeline.drafting.phrasebook import Phrasebook, check_phrasebook
+    from tests.conftest import ROOT
+
+    assert check_phrasebook(PHRASEBOOK, PHRASES) == []
+    edited = tmp_path / "cong-van.toml"
+    shutil.copy(PHRASEBOOK, edited)
+    edited.write_text(edited.read_text(encoding="utf-8").replace(
+        "khẩn trương thực hiện, gửi phiếu", "khẩn trương gửi phiếu"), encoding="utf-8")
+    config, master, follow = follow_up()
+    ctx = build_letter_context(config, master, follow, letter_dates(config, follow, None, None),
+                               phrasebook=Phrasebook(edited, PHRASES))
+    assert ctx["body"][-1]["text"].startswith("Đề nghị các cơ quan nêu trên khẩn trương gửi phiếu báo cáo về")
+    r = subprocess.run([sys.executable, "-m", "pipeline", "check-template"], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "cong-van.toml hợp lệ: đủ 18 câu" in r.stdout and "cong-van.docx hợp lệ" in r.stdout
