@@ -183,9 +183,8 @@ def cmd_don_doc(args) -> int:
             what.append("chưa gửi phiếu")
         if agency.rejected:
             what.append(f"{len(agency.rejected)} dòng bị loại")
-        missing = [t for t in agency.unreported if t not in {r.task_id for r in agency.rejected}]
-        if missing and not agency.silent:
-            what.append(f"thiếu {len(missing)} nhiệm vụ")
+        if agency.missing:
+            what.append(f"thiếu {len(agency.missing)} nhiệm vụ")
         if agency.due_soon:
             what.append(f"{len(agency.due_soon)} nhiệm vụ sắp đến hạn")
         _out(f"  - {agency.agency.name}: {', '.join(what)}")

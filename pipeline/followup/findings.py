@@ -70,6 +70,14 @@ class AgencyFollowUp:
     problems: list[Problem] = field(default_factory=list)
 
     @property
+    def missing(self) -> list[str]:
+        """Tasks an accepted form has no row for (a refused row's task is told as refused, not missing)."""
+        if self.silent:
+            return []
+        refused = {r.task_id for r in self.rejected}
+        return [t for t in self.unreported if t not in refused]
+
+    @property
     def must_send(self) -> bool:
         """A (corrected) form is needed from it."""
         return self.silent or bool(self.unreported) or bool(self.rejected)

@@ -91,7 +91,6 @@ def _agency_points(pb: Phrasebook, master: Master, follow: FollowUp, agency: Age
         out.append(pb.say("silent_tasks", period=period.label, count=len(agency.unreported),
                           tasks="; ".join(_task_ref(pb, master, t) for t in agency.unreported)))
     else:
-        refused = {r.task_id for r in agency.rejected}
         if agency.rejected:
             rows = [pb.say("rejected_row", task=_task_ref(pb, master, r.task_id),
                            faults="; ".join(f"cột «{f.column}», {f.reason[:1].lower() + f.reason[1:].rstrip('.')}"
@@ -99,10 +98,9 @@ def _agency_points(pb: Phrasebook, master: Master, follow: FollowUp, agency: Age
                     for r in agency.rejected]
             when = f" ngày {format_date_short(agency.report_date)}" if agency.report_date else ""
             out.append(pb.say("rejected_rows", report_date=when, count=len(rows), rows="; ".join(rows)))
-        missing = [t for t in agency.unreported if t not in refused]
-        if missing:
-            out.append(pb.say("missing_rows", count=len(missing),
-                              tasks="; ".join(_task_ref(pb, master, t) for t in missing)))
+        if agency.missing:
+            out.append(pb.say("missing_rows", count=len(agency.missing),
+                              tasks="; ".join(_task_ref(pb, master, t) for t in agency.missing)))
     if agency.due_soon:
         tasks = [pb.say("due_task", id=d.task_id, name=short_name(master.task(d.task_id)), deadline=d.deadline_text,
                         due=format_date_short(d.due)) for d in agency.due_soon]
@@ -119,7 +117,7 @@ def _heading(text: str) -> dict:
     return {"style": "heading2", "lead": "", "text": text, "id": "", "chart": ""}
 
 
-def _status_line(pb: Phrasebook, master: Master, follow: FollowUp) -> str:
+def _status_line(pb: Phrasebook, follow: FollowUp) -> str:
     leads = len(follow.agencies)
     received = sum(not a.silent for a in follow.agencies)
     clauses = []
@@ -152,7 +150,7 @@ def build_letter_context(config: PlanConfig, master: Master, follow: FollowUp, d
                           plan_issuer=config.issuer_name, directive_subject=config.directive_subject,
                           directive_citation=config.directive_citation, period=period.label,
                           cutoff=format_date_short(period.end), report_due=format_date_short(dates.report_due))),
-        _paragraph(_status_line(pb, master, follow) + " " + pb.say("request", issuer=fu.issuer_name)),
+        _paragraph(_status_line(pb, follow) + " " + pb.say("request", issuer=fu.issuer_name)),
     ]
     for number, agency in enumerate(concerned, start=1):
         body.append(_heading(pb.say("agency", number=number, agency=agency.agency.name)))

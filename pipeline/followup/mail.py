@@ -124,11 +124,9 @@ def _requests(follow: AgencyFollowUp, letter: dict) -> list[str]:
                 item.append(f"   - Nhiệm vụ {_task_ref(follow, row.task_id)} – trang «{row.sheet}», dòng {row.row}, "
                             f"{faults}")
             items.append(item)
-        refused = {r.task_id for r in follow.rejected}
-        missing = [t for t in follow.unreported if t not in refused]
-        if missing:
-            items.append([f"Bổ sung kết quả thực hiện {len(missing)} nhiệm vụ chưa có trong phiếu báo cáo: "
-                          f"{'; '.join(_task_ref(follow, t) for t in missing)}."])
+        if follow.missing:
+            items.append([f"Bổ sung kết quả thực hiện {len(follow.missing)} nhiệm vụ chưa có trong phiếu báo cáo: "
+                          f"{'; '.join(_task_ref(follow, t) for t in follow.missing)}."])
     if follow.due_soon:
         item = [f"Tập trung thực hiện, hoàn thành đúng hạn {len(follow.due_soon)} nhiệm vụ sắp đến hạn:"]
         item += [f"   - Nhiệm vụ {_task_ref(follow, d.task_id)}: đến hạn ngày {format_date_short(d.due)} "

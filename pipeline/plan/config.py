@@ -24,6 +24,7 @@ _FOLLOW_UP_SCHEMA: dict[str, type] = {
     "drafting_unit": str, "authority_lines": list, "position": str, "name": str, "sender_unit": str,
     "email": str, "answer_days": int, "due_soon_days": int, "priority": str,
 }
+_FOLLOW_UP_MAY_BE_EMPTY = ("parent_lines", "noi_nhan", "email")
 _TYPE_WORDS = {str: "một chuỗi chữ", date: "một ngày (dạng 2022-05-09)", int: "một số nguyên",
                list: "một danh sách chuỗi [\"…\", \"…\"]"}
 
@@ -85,6 +86,25 @@ def _nfc(value):
     return value
 
 
+def _check_value(path: Path, name: str, value, typ: type, may_be_empty: bool = False,
+                 at_most: int | None = None) -> None:
+    """Refuse a value of the wrong type, an empty text or list (unless allowed), a number outside 0..at_most."""
+    ok = isinstance(value, typ) and not (typ is int and isinstance(value, bool))
+    if typ is date and hasattr(value, "hour"):
+        ok = False
+    if typ is list:
+        ok = ok and (may_be_empty or bool(value)) and all(isinstance(x, str) and x.strip() for x in value)
+    if typ is str:
+        ok = ok and (may_be_empty or bool(value.strip()))
+    if typ is int and at_most is not None:
+        ok = ok and 0 <= value <= at_most
+    if not ok:
+        words = _TYPE_WORDS[typ] + (" không rỗng" if typ in (str, list) and not may_be_empty else "")
+        if typ is int and at_most is not None:
+            words += f" từ 0 đến {at_most}"
+        raise PipelineError(f"Tệp cấu hình «{path}»: khóa «{name}» phải là {words}.")
+
+
 def load_config(path: Path | str) -> PlanConfig:
     path = Path(path)
     if not path.is_file():
@@ -116,20 +136,8 @@ def load_config(path: Path | str) -> PlanConfig:
             name = f"{section}.{key}"
             if key not in table:
                 raise PipelineError(f"Tệp cấu hình «{path}» thiếu khóa «{name}».")
-            value = table[key]
-            ok = isinstance(value, typ) and not (typ is int and isinstance(value, bool))
-            if typ is date and hasattr(value, "hour"):
-                ok = False
-            if typ is list:
-                ok = ok and bool(value) and all(isinstance(x, str) and x.strip() for x in value)
-            if typ is str:
-                ok = ok and bool(value.strip())
-            if not ok:
-                raise PipelineError(
-                    f"Tệp cấu hình «{path}»: khóa «{name}» phải là {_TYPE_WORDS[typ]}"
-                    + (" không rỗng" if typ in (str, list) else "") + "."
-                )
-            v[section][key] = _nfc(value)
+            _check_value(path, name, table[key], typ)
+            v[section][key] = _nfc(table[key])
 
     master = (path.parent / v["plan"]["master"]).resolve()
     return PlanConfig(
@@ -179,17 +187,7 @@ def _follow_up(path: Path, table, v: dict) -> FollowUpConfig:
             got[key] = default[key]
             continue
         value = table[key]
-        ok = isinstance(value, typ) and not (typ is int and isinstance(value, bool))
-        if typ is list:
-            ok = ok and all(isinstance(x, str) and x.strip() for x in value)
-            ok = ok and (bool(value) or key in ("parent_lines", "noi_nhan"))
-        if typ is str:
-            ok = ok and (bool(value.strip()) or key == "email")
-        if typ is int:
-            ok = ok and 0 <= value <= 366
-        if not ok:
-            words = _TYPE_WORDS[typ] + (" từ 0 đến 366" if typ is int else "")
-            raise PipelineError(f"Tệp cấu hình «{path}»: khóa «don_doc.{key}» phải là {words}.")
+        _check_value(path, f"don_doc.{key}", value, typ, may_be_empty=key in _FOLLOW_UP_MAY_BE_EMPTY, at_most=366)
         got[key] = _nfc(value)
     if got["email"]:
         from pipeline.plan.master import check_email
