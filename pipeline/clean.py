@@ -13,9 +13,6 @@ from pathlib import Path
 from pipeline.archive import outputs as out
 
 
-FOLLOW_UP_FOLDER = "don-doc"   # pipeline.followup.run.FOLDER (not imported: this module runs without the venv)
-
-
 def _clean_folder(folder: Path) -> list[Path]:
     removed = out.remove_leftovers(folder)
     ours = out.tool_written(folder, draft_only=True)
@@ -41,7 +38,7 @@ def clean_output(root: Path) -> tuple[list[Path], list[Path]]:
         return removed, busy
     for period_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         # the follow-up letters (don-doc/) are a folder of their own, with their own manifest and lock
-        for folder in (period_dir / FOLLOW_UP_FOLDER, period_dir):
+        for folder in (period_dir / out.FOLLOW_UP_DIR, period_dir):
             if not folder.is_dir():
                 continue
             if out.is_locked(folder):

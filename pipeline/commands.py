@@ -61,11 +61,10 @@ def cmd_check(args) -> int:
 
 
 def cmd_templates(args) -> int:
-    from pipeline.collection.agency_workbook import Carried, write_agency_workbooks
+    from pipeline.collection.agency_workbook import write_agency_workbooks
     from pipeline.archive.history import FILENAME as HISTORY_FILE
     from pipeline.archive.history import ISSUED, previous_period
-    from pipeline.drafting.merge import DONE_ON_TIME
-    from pipeline.report import load_inputs, previous_record
+    from pipeline.report import carried_of, load_inputs, previous_record
 
     from pipeline.archive import outputs as out
 
@@ -77,10 +76,7 @@ def cmd_templates(args) -> int:
     protected = [("thư mục cấu hình", config.input_dir), ("thư mục bảng nhiệm vụ", config.master_path.parent)]
     with out.period_run(period_dir, f"Kỳ báo cáo {period.code}", protected), out.environment_errors(period_dir):
         record = previous_record(config, plan, period, args.output / HISTORY_FILE, [])
-        carried = None
-        if record is not None:
-            carried = Carried(record.period.code, record.period.label, record.answers,
-                              frozenset(t for t, s in record.statuses.items() if s == DONE_ON_TIME))
+        carried = carried_of(record)
         paths = write_agency_workbooks(master, period, out_dir, generated_at=generated, config=config,
                                        carried=carried)
     _out(f"Đã tạo {len(paths)} phiếu báo cáo {period.label} trong {out_dir}:")

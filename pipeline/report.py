@@ -72,6 +72,38 @@ def previous_record(config: PlanConfig, plan: Master, period: Period, history: P
     return record
 
 
+def silent_agency_problems(master: Master, merged: Merged, folder: Path) -> list[Problem]:
+    """One warning per lead agency with no accepted form: the clerk has to chase it."""
+    return [Problem(folder.name, f"{master.agencies[code].name} chưa gửi phiếu báo cáo {merged.period.label}.",
+                    WARNING, agency=code) for code in merged.missing_agencies]
+
+
+def file_records(collection, project: Path, folder: Path) -> list[dict]:
+    """The files read, for the workbook and the manifest: paths relative to the project (same bytes in any
+    clone), shown safely (a name that is not UTF-8 must not crash the workbook, the list or the JSON)."""
+    from pipeline.collection.collect import display_name
+
+    return [{"path": display_name(portable_path(f.path, project, folder)), "agency": f.agency,
+             "outcome": f.outcome, "reason": f.reason, "sha256": f.sha256, "size": f.size}
+            for f in collection.files]
+
+
+def manifest_inputs(files: list[dict]) -> list[dict]:
+    return sorted(({"path": f["path"], "sha256": f["sha256"], "size": f["size"], "agency": f["agency"],
+                    "outcome": f["outcome"]} for f in files), key=lambda r: r["path"])
+
+
+def carried_of(record: PeriodRecord | None):
+    """The previous period's answers to pre-fill an agency's form with (tasks done on time then are locked)."""
+    from pipeline.collection.agency_workbook import Carried
+    from pipeline.drafting.merge import DONE_ON_TIME
+
+    if record is None:
+        return None
+    return Carried(record.period.code, record.period.label, record.answers,
+                   frozenset(t for t, s in record.statuses.items() if s == DONE_ON_TIME))
+
+
 def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folder: Path, issue: Issue | None,
            problems: list[Problem], comparison: Comparison | None) -> tuple[Draft, dict, Path | None]:
     """The drafted report with the clerk's edits (input/<period>/bien-tap.xlsx) applied."""
@@ -98,7 +130,7 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
     """Build every output; a draft goes to <output_root>/<period>/, an issued report to
     <output_root>/<period>/phat-hanh/<số>/ (see pipeline.archive.outputs for what is kept and replaced); the run's
     record goes to <output_root>/lich-su.sqlite."""
-    from pipeline.collection.collect import collect, display_name
+    from pipeline.collection.collect import collect
 
     config, plan, period = load_inputs(config_path, period_code)
     if issue:
@@ -123,15 +155,10 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
         context = build_context(config, master, merged, issue, draft, comparison=comparison)
         if issue:
             check_cited_dates(context, issue.date)
-        for code in merged.missing_agencies:  # the clerk has to chase these before the report goes out
-            problems.append(Problem(folder.name, f"{master.agencies[code].name} chưa gửi phiếu báo cáo "
-                                    f"{period.label}.", WARNING, agency=code))
+        problems += silent_agency_problems(master, merged, folder)
         stamp = datetime.fromisoformat(context["meta"]["DocumentDate"])
         project = config.path.parent.parent  # paths are recorded relative to it: same bytes in any clone
-        # display_name: a file name that is not UTF-8 must not crash the workbook, the list or the JSON
-        files = [{"path": display_name(portable_path(f.path, project, folder)), "agency": f.agency,
-                  "outcome": f.outcome, "reason": f.reason, "sha256": f.sha256, "size": f.size}
-                 for f in collection.files]
+        files = file_records(collection, project, folder)
         editorial = {"draft": draft, "edits": edits, "source": editorial_in}
         with out.environment_errors(run.period_dir), out.staging(run.period_dir) as tmp_dir:
             outputs = _write_outputs(tmp_dir, config, master, period, merged, context, problems, files, stamp,
@@ -174,8 +201,7 @@ def _write_outputs(tmp_dir: Path, config, master, period, merged, context, probl
         "configuration": file_record(config.path, project),
         "master": file_record(config.master_path, project),
         "editorial": file_record(editorial["source"], project) if editorial["source"] else None,
-        "inputs": sorted(({"path": f["path"], "sha256": f["sha256"], "size": f["size"], "agency": f["agency"],
-                           "outcome": f["outcome"]} for f in files), key=lambda r: r["path"]),
+        "inputs": manifest_inputs(files),
         "outputs": {key: {**file_record(path, tmp_dir), "path": path.name} for key, path in outputs.items()},
         "counts": {"rows_read": collection.rows_read, "rows_accepted": collection.rows_accepted,
                    "rows_rejected": collection.rows_rejected, "problems": len(problems),

@@ -156,3 +156,17 @@ def test_command_line(tmp_path):
                          capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and bad.stderr.startswith("Lỗi: Hạn gửi phiếu 01/9/2022 không sau ngày chốt số liệu")
     assert not (tmp_path / "out2").exists()
+
+
+def test_a_file_name_that_is_not_utf8_does_not_stop_the_run(tmp_path):
+    import json
+    import os
+
+    folder = copy_sample(tmp_path / "in")
+    genuine = next(folder.glob("*_SCT_*.xlsx"))      # the agency chased for its refused row
+    os.rename(genuine, os.path.join(os.fsencode(folder), b"B\xe1o c\xe1o SCT.xlsx"))   # cp1252, from a Windows zip
+    result = build_follow_up(CONFIG, "2022-Q3", tmp_path / "out", input_dir=folder, with_pdf=False)
+    manifest = json.loads((result.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert "B\\xe1o c\\xe1o SCT.xlsx" in {r["path"].split("/")[-1] for r in manifest["inputs"]}
+    sct = next(a for a in result.follow.concerned if a.agency.code == "SCT")
+    assert [r.task_id for r in sct.rejected] == ["III.13"] and (result.out_dir / "SCT_phieu-bao-cao.xlsx").is_file()

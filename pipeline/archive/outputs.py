@@ -34,6 +34,7 @@ MANIFEST = "manifest.json"
 LOCK_NAME = ".baocao.lock"
 STAGING_PREFIX = ".baocao-tam-"
 ISSUED_DIR = "phat-hanh"
+FOLLOW_UP_DIR = "don-doc"    # output/<period>/don-doc/: the follow-up letters, a folder with its own manifest
 KEPT_INFIX = "giu-lai"
 REISSUE_FLAG = "--ghi-de-ban-phat-hanh"
 

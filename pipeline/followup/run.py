@@ -16,15 +16,15 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from pipeline.archive import outputs as out
-from pipeline.archive.files import file_record, portable_path, write_bytes_atomic, write_manifest
+from pipeline.archive.files import file_record, write_bytes_atomic, write_manifest
 from pipeline.archive.history import FILENAME as HISTORY_FILE
 from pipeline.drafting.context import Issue
 from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
-from pipeline.errors import WARNING, Problem
+from pipeline.errors import Problem
 from pipeline.followup.findings import FollowUp, find_follow_up
 from pipeline.followup.letter import build_letter_context, letter_dates
 
-FOLDER = "don-doc"
+FOLDER = out.FOLLOW_UP_DIR
 VN_TZ = timezone(timedelta(hours=7))
 
 
@@ -40,25 +40,13 @@ class FollowUpResult:
     notices: list[str] = field(default_factory=list)
 
 
-def _carried(config, plan, period, history: Path, problems: list[Problem]):
-    """Last period's answers, for the blank form of an agency that sent nothing (as `make templates`)."""
-    from pipeline.collection.agency_workbook import Carried
-    from pipeline.drafting.merge import DONE_ON_TIME
-    from pipeline.report import previous_record
-
-    record = previous_record(config, plan, period, history, problems)
-    if record is None:
-        return None
-    return Carried(record.period.code, record.period.label, record.answers,
-                   frozenset(t for t, s in record.statuses.items() if s == DONE_ON_TIME))
-
-
 def build_follow_up(config_path: Path, period_code: str, output_root: Path, input_dir: Path | None = None,
                     issue: Issue | None = None, answer_by: date | None = None, days: int | None = None,
                     replace_issued: bool = False, today: date | None = None, with_pdf: bool = True) -> FollowUpResult:
     from pipeline.collection.collect import collect
     from pipeline.drafting.merge import merge
-    from pipeline.report import load_inputs
+    from pipeline.report import (carried_of, file_records, load_inputs, manifest_inputs, previous_record,
+                                 silent_agency_problems)
 
     config, plan, period = load_inputs(config_path, period_code)
     master = plan.as_of(period.end)
@@ -70,10 +58,8 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
     collection = collect(folder, master, period, today=today, plan_number=config.plan_number,
                          plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
     merged = merge(master, period, collection.rows, collection.reported_agencies)
-    problems = [*master.warnings, *collection.problems]   # e.g. a malformed e-mail address in the registry
-    for code in merged.missing_agencies:
-        problems.append(Problem(folder.name, f"{master.agencies[code].name} chưa gửi phiếu báo cáo "
-                                             f"{period.label}.", WARNING, agency=code))
+    problems = [*master.warnings, *collection.problems,   # e.g. a malformed e-mail address in the registry
+                *silent_agency_problems(master, merged, folder)]
     follow = find_follow_up(master, merged, collection, problems, anchor=period.end,
                             days=config.follow_up.due_soon_days if days is None else days)
     if not follow.concerned:   # nobody to chase: nothing is written
@@ -82,7 +68,7 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
     context = build_letter_context(config, master, follow, dates, issue)
     with out.period_run(base, f"Việc đôn đốc kỳ {period.code}", protected,
                         issue.number if issue else None, replace_issued) as run:
-        carried = _carried(config, plan, period, Path(output_root) / HISTORY_FILE, problems) \
+        carried = carried_of(previous_record(config, plan, period, Path(output_root) / HISTORY_FILE, problems)) \
             if any(a.silent for a in follow.concerned) else None
         with out.environment_errors(run.period_dir), out.staging(run.period_dir) as tmp_dir:
             outputs, mail_problems = _write(tmp_dir, config, master, period, collection, follow, context, dates,
@@ -95,9 +81,7 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
                 "metadata": context["meta"],
                 "configuration": file_record(config.path, project),
                 "master": file_record(config.master_path, project),
-                "inputs": sorted(({"path": portable_path(f.path, project, folder), "sha256": f.sha256,
-                                   "size": f.size, "agency": f.agency, "outcome": f.outcome}
-                                  for f in collection.files), key=lambda r: r["path"]),
+                "inputs": manifest_inputs(file_records(collection, project, folder)),
                 "agencies": context["agencies"],
                 "outputs": {key: {**file_record(path, tmp_dir), "path": path.name} for key, path in outputs.items()},
             }
