@@ -35,6 +35,7 @@ from pipeline.collection import sheet_layout as L
 from pipeline.archive.files import put_value, save_workbook_stable
 from pipeline.errors import PipelineError
 from pipeline.plan.model import Agency, Master, Task
+from pipeline.text.print_policy import lay_out
 from pipeline.text.vntext import ascii_slug, format_date_short
 
 TITLE = "PHIẾU BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ"
@@ -217,11 +218,6 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
 
 
-def _row_height(values: dict[str, str], min_lines: int = 3) -> float:
-    lines = max([min_lines] + [_lines(v, L.COLUMN_BY_KEY[k].width) for k, v in values.items() if v])
-    return min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 4)
-
-
 def _table_styles(wb: Workbook) -> dict[str, str]:
     """Named styles for the table cells, one per kind of column (much faster than styling each cell)."""
     def style(name: str, locked: bool, horizontal=None, number_format="General") -> str:
@@ -286,7 +282,6 @@ def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str, 
                              (L.AGENCY_ROW, f"Cơ quan báo cáo: {agency.name}", _font(bold=True, size=13))):
         ws.merge_cells(f"A{row}:{last}{row}")
         _text(ws, f"A{row}", value, font=font, alignment=_CENTER)
-        ws.row_dimensions[row].height = 21
 
     unlocked = Protection(locked=False)
     for f in L.HEADER_FIELDS:
@@ -306,7 +301,6 @@ def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str, 
         cell = _text(ws, f"{c.letter}{L.HEADER_ROW}", c.title, font=_font(bold=True), alignment=_CENTER)
         cell.border = _BORDER
         cell.fill = _HEADER_FILL
-    ws.row_dimensions[L.HEADER_ROW].height = 36
 
     styles = _table_styles(ws.parent)
     if carry:
@@ -344,15 +338,12 @@ def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str, 
                            "Các ô của dòng này đã khóa.", "Văn phòng UBND")
             note.width, note.height = 260, 80
             ws.cell(r, L.COLUMNS.index(L.COLUMN_BY_KEY["status"]) + 1).comment = note
-        ws.row_dimensions[r].height = _row_height({k: v for k, v in values.items() if isinstance(v, str)})
 
     last_row = L.FIRST_DATA_ROW + max(len(tasks), 1) - 1
     _validations(ws, period, last_row)
 
     ws.freeze_panes = f"B{L.FIRST_DATA_ROW}"
-    ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
-    ws.print_area = f"A1:{last}{last_row}"
-    _print_setup(ws)
+    _print_setup(ws, L.HEADER_ROW, L.FIRST_DATA_ROW, last_row)
     _protect(ws)
 
 
@@ -367,18 +358,13 @@ def _legend(ws, carry: _Carry) -> None:
         cells.append(("E", L.LAST_COLUMN, "Đã khóa", grey, _SETTLED_FILL))
     else:
         cells[0] = ("A", L.LAST_COLUMN, "Điền sẵn", blue, _CARRIED_FILL)
-    lines = 1
     for first, last, swatch, text, fill in cells:
-        key = L.COLUMNS[ord(first) - ord("A")]
         cell = _text(ws, f"{first}{r}", swatch, font=_font(bold=True, size=11), alignment=_CENTER)
         cell.fill, cell.border = fill, _BORDER
         start = chr(ord(first) + 1)
         ws.merge_cells(f"{start}{r}:{last}{r}")
         _text(ws, f"{start}{r}", text, font=_font(italic=True, size=11),
               alignment=Alignment(wrap_text=True, vertical="center"))
-        width = sum(c.width for c in L.COLUMNS[L.COLUMNS.index(key) + 1: ord(last) - ord("A") + 1])
-        lines = max(lines, _lines(text, width))
-    ws.row_dimensions[r].height = lines * LINE_HEIGHT + 4
 
 
 def _refill_legend(ws, refill: Refill) -> None:
@@ -392,8 +378,6 @@ def _refill_legend(ws, refill: Refill) -> None:
     ws.merge_cells(f"{first}{r}:{L.LAST_COLUMN}{r}")
     _text(ws, f"{first}{r}", refill.legend, font=_font(italic=True, size=11),
           alignment=Alignment(wrap_text=True, vertical="center"))
-    width = sum(c.width for c in L.COLUMNS[ord(first) - ord("A"):])
-    ws.row_dimensions[r].height = _lines(refill.legend, width) * LINE_HEIGHT + 4
 
 
 def _col_range(key: str, last_row: int) -> str:
@@ -453,17 +437,11 @@ def _validations(ws, period, last_row: int) -> None:
         ws.add_data_validation(dv)
 
 
-def _print_setup(ws) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "Trang &P/&N"
-    ws.oddFooter.center.font = L.FONT_NAME
+def _print_setup(ws, header_row: int | None, first_row: int = 0, last_row: int = 0) -> None:
+    """The print policy, landscape; the task rows keep three lines of room for the answers."""
+    room = {r: 3 * LINE_HEIGHT + 4 for r in range(first_row, last_row + 1)} if first_row else None
+    lay_out(ws, title_rows=(header_row, header_row) if header_row else None, body_size=BODY_SIZE,
+            orientation="landscape", min_heights=room)
 
 
 def _protect(ws) -> None:
@@ -518,14 +496,12 @@ def _guide_sheet(ws, period, plan_ref: str, carry: _Carry | None = None, refill:
     for text, font in paragraphs:
         ws.merge_cells(f"A{row}:{last}{row}")
         _text(ws, f"A{row}", text, font=font or _font(), alignment=Alignment(wrap_text=True, vertical="top"))
-        ws.row_dimensions[row].height = _lines(text, 230) * LINE_HEIGHT + 4
         row += 1
     row += 1
     for c in L.COLUMNS:
         cell = _text(ws, f"{c.letter}{row}", c.title, font=_font(bold=True), alignment=_CENTER)
         cell.border = _BORDER
         cell.fill = _HEADER_FILL
-    ws.row_dimensions[row].height = 36
     done = period.end - timedelta(days=30)
     example = {
         "task_id": "(ví dụ)",
@@ -548,8 +524,7 @@ def _guide_sheet(ws, period, plan_ref: str, carry: _Carry | None = None, refill:
         cell = _text(ws, f"{c.letter}{row}", example[c.key] if example[c.key] != "" else None)
         cell.border = _BORDER
     ws[f"{L.COLUMN_BY_KEY['completed_on'].letter}{row}"].number_format = DATE_FORMAT
-    ws.row_dimensions[row].height = _row_height({k: str(v) for k, v in example.items()})
-    _print_setup(ws)
+    _print_setup(ws, None)
     _protect(ws)
 
 

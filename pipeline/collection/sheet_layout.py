@@ -57,19 +57,20 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("task_id", "Mã nhiệm vụ", 10, True),
-    Column("content", "Nội dung nhiệm vụ", 55, True),
-    Column("deadline", "Thời hạn", 14, True),
-    Column("product", "Sản phẩm dự kiến", 36, True),
-    Column("status", "Tình trạng", 17, False),
-    Column("completed_on", "Ngày hoàn thành", 14, False),
-    Column("progress", "Tiến độ (%)", 10, False),
-    Column("results", "Kết quả thực hiện", 48, False),
-    Column("output_doc", "Số, ký hiệu văn bản / sản phẩm", 30, False),
-    Column("difficulties", "Khó khăn, vướng mắc", 30, False),
-    Column("proposals", "Đề xuất, kiến nghị", 30, False),
-    Column("proposal_to", "Kiến nghị với", 16, False),
-    Column("proposal_ministry", "Bộ, ngành (nếu kiến nghị Trung ương)", 22, False),
+    # Widths (12 pt digits) add up to about 165: the form prints landscape, one page wide, at 9 pt or more.
+    Column("task_id", "Mã nhiệm vụ", 9, True),
+    Column("content", "Nội dung nhiệm vụ", 26, True),
+    Column("deadline", "Thời hạn", 11, True),
+    Column("product", "Sản phẩm dự kiến", 15, True),
+    Column("status", "Tình trạng", 13, False),
+    Column("completed_on", "Ngày hoàn thành", 11, False),
+    Column("progress", "Tiến độ (%)", 8, False),
+    Column("results", "Kết quả thực hiện", 20, False),
+    Column("output_doc", "Số, ký hiệu văn bản / sản phẩm", 13, False),
+    Column("difficulties", "Khó khăn, vướng mắc", 11, False),
+    Column("proposals", "Đề xuất, kiến nghị", 11, False),
+    Column("proposal_to", "Kiến nghị với", 10, False),
+    Column("proposal_ministry", "Bộ, ngành (nếu kiến nghị Trung ương)", 11, False),
 )
 # Version 1 forms end with the proposals column.
 COLUMNS_V1 = COLUMNS[:11]

@@ -1,7 +1,6 @@
 """The consolidated workbook for the Văn phòng (tong-hop.xlsx) and the plain-text problem list."""
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from pipeline.archive.files import put_value, save_workbook_stable, write_bytes_atomic
 from pipeline.errors import Problem
 from pipeline.plan.master import Master
+from pipeline.text.print_policy import lay_out, percent_text
 from pipeline.drafting.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                             OPEN_IN_TIME, OPEN_OVERDUE, STATUS_LABELS, STATUS_ORDER, Merged)
 
@@ -25,10 +25,6 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 FONT_SIZE = 11
-MIN_PRINT_SIZE = 9                     # pt on paper: the print scale never goes below 9/11
-PRINTABLE_MM = 297 - 2 * 10            # A4 landscape, 10 mm side margins
-LINE_PT = 14                           # row height per line of 11 pt text (Excel: 14.25 a line)
-MAX_ROW_HEIGHT = 409                   # Excel's limit (a 5,000-character cell would go past it)
 OUTCOME_WORDS = {"accepted": "Được dùng", "superseded": "Bị thay thế", "rejected": "Bị loại"}
 NOT_APPLICABLE = "không áp dụng"
 
@@ -43,64 +39,10 @@ def _put(ws, row: int, col: int, value, bold: bool = False):
     return cell
 
 
-def _column_mm(width: float) -> float:
-    """Printed width of an Excel column `width` characters wide (7 px a character, 96 dpi)."""
-    return (width * 7 + 5) * 25.4 / 96
-
-
-def _lines(value, width: float) -> int:
-    if value is None or value == "":
-        return 1
-    if isinstance(value, (date, datetime)):
-        return 1
-    if isinstance(value, float):
-        return 1
-    chars = max(width - 1, 1) * 1.1    # Times New Roman 11 pt: about 1.1 characters a unit
-    return sum(max(1, -(-len(line) // int(chars))) for line in str(value).split("\n"))
-
-
-def format_sheet(ws, header_row: int = 3) -> None:
-    """Print setup and row heights for a table sheet of the workbook.
-
-    A4 landscape, 10 mm side margins, header rows up to `header_row` repeated on every page,
-    page numbers in the footer; the print scale fits the columns to the page width but never
-    below 9 pt on paper (narrower columns are the cure, not smaller print). Every row's height
-    is set from the text it holds (openpyxl never sets one, and LibreOffice then lets wrapped
-    text run over the rows below). Call it after the sheet is filled, for any new sheet too.
-    """
-    widths = {}
-    for c in range(1, ws.max_column + 1):
-        letter = get_column_letter(c)
-        dim = ws.column_dimensions.get(letter)
-        widths[c] = dim.width if dim is not None and dim.width else 8.43
-    total_mm = sum(_column_mm(w) for w in widths.values())
-    floor = math.ceil(100 * MIN_PRINT_SIZE / FONT_SIZE)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.scale = max(floor, min(100, int(100 * PRINTABLE_MM / total_mm)))
-    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
-    ws.sheet_properties.pageSetUpPr.fitToPage = False
-    ws.page_margins.left = ws.page_margins.right = 10 / 25.4
-    ws.page_margins.top = ws.page_margins.bottom = 15 / 25.4
-    ws.page_margins.header = ws.page_margins.footer = 7 / 25.4
-    ws.print_title_rows = f"{header_row}:{header_row}" if header_row > 1 else None
-    ws.oddFooter.center.text = "Trang &P/&N"
-    ws.oddFooter.center.size = FONT_SIZE   # scaled with the page, like the cells
-    ws.oddFooter.center.font = _FONT
-    ws.print_options.horizontalCentered = True
-    for r in range(1, ws.max_row + 1):
-        lines = 1
-        size = FONT_SIZE
-        for c in range(1, ws.max_column + 1):
-            cell = ws.cell(row=r, column=c)
-            if cell.value is None:
-                continue
-            if cell.font is not None and cell.font.sz:
-                size = max(size, float(cell.font.sz))
-            wraps = cell.alignment is not None and cell.alignment.wrap_text
-            if wraps:
-                lines = max(lines, _lines(cell.value, widths[c]))
-        ws.row_dimensions[r].height = min(MAX_ROW_HEIGHT, round(lines * LINE_PT * size / FONT_SIZE + 3, 1))
+def format_sheet(ws, header_row: int = 3, **options) -> None:
+    """The print policy (pipeline.text.print_policy) for a table sheet whose header is `header_row`:
+    call it after the sheet is filled, for any new sheet too."""
+    lay_out(ws, title_rows=(header_row, header_row) if header_row > 1 else None, body_size=FONT_SIZE, **options)
 
 
 RATE_NOTE = ("Tỷ lệ hoàn thành = số nhiệm vụ đã hoàn thành (đúng hạn, quá hạn hoặc chưa xác định) / số nhiệm vụ có "
@@ -162,7 +104,7 @@ def _counts(pairs) -> dict:
             due += 1
             done += status in DONE_STATUSES
     counts["total"] = len(pairs)
-    counts["rate"] = round(done / due, 4) if due else NOT_APPLICABLE
+    counts["rate"] = percent_text(done / due) if due else NOT_APPLICABLE
     return counts
 
 
@@ -172,11 +114,8 @@ def _count_row(c: dict) -> list:
 
 def _percent_column(ws, col: int, n_rows: int) -> None:
     for r in range(4, 4 + n_rows):
-        cell = ws.cell(row=r, column=col)
-        if isinstance(cell.value, (int, float)):
-            cell.number_format = "0.0%"
-        else:
-            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="right")
+        # text in Vietnamese form («33,3%»): a number format's decimal point is the viewer's locale
+        ws.cell(row=r, column=col).alignment = Alignment(wrap_text=True, vertical="top", horizontal="right")
 
 
 PROVINCE_SHEET = "Kiến nghị với UBND tỉnh"

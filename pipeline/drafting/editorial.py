@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.archive.files import put_value, save_workbook_stable
-from pipeline.documents.consolidated import FONT_SIZE, LINE_PT, format_sheet
+from pipeline.documents.consolidated import FONT_SIZE, format_sheet
 from pipeline.drafting.blocks import CHECKED_MARK, STALE_EDIT, Draft
 from pipeline.errors import WARNING, Problem
 from pipeline.text.vntext import clean_cell, fold
@@ -35,14 +35,16 @@ YES, NO = "Có", "Không"
 HEADER_ROW = 4
 FIRST_ROW = HEADER_ROW + 1
 # (title, width in characters, editable by the clerk)
+# Widths add up to about 160 digits: landscape, one page wide at 9 pt, the text, its edit and its
+# review points side by side; the print policy narrows the text columns if a column is added.
 COLUMNS = (
-    ("Mã khối", 16, False),
-    ("Vị trí", 22, False),
-    ("Bản tự động", 60, False),
-    ("Nội dung biên tập", 60, True),
-    ("Đưa vào báo cáo", 11, True),
-    ("Ghi chú", 18, True),
-    ("Điểm cần xem", 45, False),
+    ("Mã khối", 11, False),
+    ("Vị trí", 15, False),
+    ("Bản tự động", 42, False),
+    ("Nội dung biên tập", 42, True),
+    ("Đưa vào báo cáo", 9, True),
+    ("Ghi chú", 12, True),
+    ("Điểm cần xem", 29, False),
 )
 COL_CODE, COL_LABEL, COL_AUTO, COL_TEXT, COL_INCLUDE, COL_NOTE, COL_POINTS = range(1, 8)
 
@@ -164,6 +166,8 @@ def write_editorial(path: Path, draft: Draft, period_code: str, period_label: st
     """`stamp` dates the file (the document's date), so equal inputs give equal bytes."""
     edits = edits or {}
     wb = Workbook()
+    # column widths count the default font's digits: the cells' font, so every viewer prints them alike
+    wb._named_styles["Normal"].font = Font(name=FONT, size=FONT_SIZE)
     ws = wb.active
     ws.title = SHEET
     font, bold = Font(name=FONT, size=FONT_SIZE), Font(name=FONT, size=FONT_SIZE, bold=True)
@@ -206,7 +210,6 @@ def write_editorial(path: Path, draft: Draft, period_code: str, period_label: st
     ws.add_data_validation(dv)
     ws.freeze_panes = ws.cell(FIRST_ROW, 3)
     format_sheet(ws, header_row=HEADER_ROW)   # the workbook's print rules and row heights from the text
-    ws.row_dimensions[2].height = 3 * LINE_PT  # the merged note spans the whole width
     ws.protection.sheet = True
     ws.protection.formatRows = False
     ws.protection.formatColumns = False

@@ -25,7 +25,7 @@ from pipeline.archive.files import put_value, save_workbook_stable
 from pipeline.collection import sheet_layout as L
 from pipeline.collection.agency_workbook import Carried, Refill, build_workbook, plan_reference, set_default_font
 from pipeline.collection.collect import Collection
-from pipeline.documents.consolidated import LINE_PT, format_sheet
+from pipeline.documents.consolidated import format_sheet
 from pipeline.errors import ERROR
 from pipeline.followup.findings import AgencyFollowUp
 from pipeline.plan.model import Master
@@ -34,8 +34,6 @@ from pipeline.text.vntext import format_date_short
 
 FONT = "Times New Roman"
 SIZE = 11                  # the body size format_sheet lays rows out for
-# Column widths of each sheet add up to at most 131 characters: LibreOffice prints a Times New Roman
-# column a little wider than Excel's measure, and wider tables would spill onto a second page.
 NOTHING = "Không có."
 WHOLE_ROW = "(cả dòng)"
 _THIN = Side(style="thin", color="808080")
@@ -89,10 +87,6 @@ def _section(ws, title: str, subtitle: str, header: list[str], widths: list[floa
     ws.freeze_panes = "A4"
     ws.print_area = f"A1:{last}{ws.max_row}"
     format_sheet(ws, header_row=3)
-    for row, size in ((1, 13), (2, SIZE)):    # format_sheet measures a merged cell by its first column only
-        lines = sum(max(1, math.ceil(len(part) / (sum(widths) * 1.1 * SIZE / size)))
-                    for part in str(ws.cell(row, 1).value).split("\n"))
-        ws.row_dimensions[row].height = round(lines * LINE_PT * size / SIZE + 3, 1)
 
 
 def _where(value) -> object:
