@@ -59,7 +59,7 @@ def percent_text(fraction: float, decimals: int = 1) -> str:
 def _advances(face: int) -> tuple[dict[int, int], int]:
     from fontTools.ttLib import TTFont
 
-    from pipeline.documents.fonts import font_files   # Liberation Serif = Times New Roman metrics
+    from pipeline.text.fonts import font_files   # Liberation Serif = Times New Roman metrics
     with TTFont(font_files()[face], lazy=True) as font:
         hmtx = font["hmtx"]
         return {cp: hmtx[name][0] for cp, name in font.getBestCmap().items()}, font["head"].unitsPerEm
