@@ -154,12 +154,10 @@ def test_layout_print_setup_and_frozen_header(skhdt):
     assert ws.freeze_panes == f"B{L.FIRST_DATA_ROW}"
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9     # A4
-    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-    assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 0)
+    # one page wide at 9 pt or more: a fixed scale, the 12 pt text at 75 % or more
+    assert int(ws.page_setup.scale) * 12 / 100 >= 9
     assert ws.print_title_rows == f"${L.HEADER_ROW}:${L.HEADER_ROW}"
-    for c in L.COLUMNS:
-        assert ws.column_dimensions[c.letter].width == c.width
-    assert ws.column_dimensions["B"].width >= 40 and ws.column_dimensions["H"].width >= 40
+    assert ws.column_dimensions["B"].width >= 20 and ws.column_dimensions["H"].width >= 15
     r = data_rows(ws)[0]
     assert ws[f"B{r}"].alignment.wrap_text is True
     assert ws.row_dimensions[r].height >= 3 * 15     # room to type in

@@ -1,6 +1,7 @@
 """The consolidated workbook for the Văn phòng (tong-hop.xlsx) and the plain-text problem list."""
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -47,8 +48,9 @@ def format_sheet(ws, header_row: int = 3, **options) -> None:
 
 
 RATE_NOTE = ("Tỷ lệ hoàn thành = số nhiệm vụ đã hoàn thành (đúng hạn, quá hạn hoặc chưa xác định) / số nhiệm vụ có "
-             "thời hạn cố định; nhiệm vụ thực hiện thường xuyên không tính; «không áp dụng» khi không có "
-             "nhiệm vụ nào có thời hạn.")
+             "thời hạn cố định, kể cả nhiệm vụ chưa đến hạn (ghi trong ngoặc: số đã hoàn thành / số có thời hạn); nhiệm "
+             "vụ thực hiện thường xuyên không tính; «không áp dụng» khi không có nhiệm vụ nào có thời hạn. Tỷ lệ trong "
+             "báo cáo (trang «Biểu đồ») chỉ tính các nhiệm vụ đã đến hạn tại ngày chốt số liệu.")
 
 
 def write_table(ws, title: str, header: list[str], widths: list[float], rows: list[list],
@@ -105,7 +107,7 @@ def _counts(pairs) -> dict:
             due += 1
             done += status in DONE_STATUSES
     counts["total"] = len(pairs)
-    counts["rate"] = percent_text(done / due) if due else NOT_APPLICABLE
+    counts["rate"] = f"{percent_text(done / due)} ({done}/{due})" if due else NOT_APPLICABLE
     return counts
 
 
@@ -159,53 +161,130 @@ def _province_proposals_sheet(ws, master: Master, merged: Merged) -> None:
                      "đạo UBND tỉnh xem xét, chỉ đạo." if rows else "Kỳ này không có kiến nghị nào gửi UBND tỉnh.")
 
 
-def _chart_sheet(ws, charts: dict[str, dict]) -> None:
-    """Each chart's figures as a table, and a native Excel bar chart drawn from them."""
+_HATCH_PATTERNS = {"cross": "smGrid", "horizontal": "narHorz", "diagonal": "wdUpDiag"}
+NOTHING_DUE = "không có nhiệm vụ đến hạn"
+CHART_ROW_PT = 15          # height of the rows a chart is drawn over
+
+
+def _series_look(series, style: dict) -> None:
+    """The report's black-and-white look: a grey level, or black hatching on white; a black outline."""
+    from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
+
+    props = series.graphicalProperties
+    if style["hatch"]:
+        props.pattFill = PatternFillProperties(prst=_HATCH_PATTERNS.get(style["hatch"], "ltUpDiag"),
+                                               fgClr=ColorChoice(srgbClr="000000"), bgClr=ColorChoice(srgbClr="FFFFFF"))
+    else:
+        props.solidFill = style["fill"].lstrip("#").upper()
+    props.line.solidFill = "000000"
+
+
+def _chart_sheet(ws, charts: dict[str, dict], cutoff: date) -> None:
+    """Each chart's figures as a table, then a native Excel bar chart drawn from them below it, within the
+    print width (on the next page when the table and the chart do not fit one). A rate with nothing due
+    is the report's words, never 0 %; rates print with a decimal comma (PERMILLE_FORMAT) and each names
+    its denominator."""
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.data_source import AxDataSource, StrRef
     from openpyxl.chart.label import DataLabelList
+    from openpyxl.worksheet.pagebreak import Break
+
+    from pipeline.text.print_policy import PERMILLE_FORMAT
+    from pipeline.text.vntext import format_date_short
 
     ws.cell(row=1, column=1, value="BIỂU ĐỒ (SỐ LIỆU VÀ BIỂU ĐỒ NHƯ TRONG BÁO CÁO)").font = \
         Font(name=_FONT, size=13, bold=True)
+    widths = {1: 34}
     row = 2
+    blocks = []
     for key, data in charts.items():
         styles = [st["name"] for st in data["styles"]]
-        stacked = len(styles) > 2 or key == "by_part"
+        rates = key != "by_part"
         put_value(ws.cell(row=row, column=1), data["title"]).font = Font(name=_FONT, size=FONT_SIZE, bold=True)
         head = row + 1
-        _put(ws, head, 1, "", bold=True)
+        _put(ws, head, 1, "Cơ quan chủ trì" if rates else "Nhóm nhiệm vụ", bold=True)
         for c, name in enumerate(styles, start=2):
             _put(ws, head, c, name, bold=True).alignment = Alignment(wrap_text=True, horizontal="center")
+            widths[c] = max(widths.get(c, 0), 14 if rates else 12)
+        if rates:
+            text_col = len(styles) + 2
+            _put(ws, head, text_col, "Tỷ lệ (số đã hoàn thành / số đến hạn)", bold=True).alignment = \
+                Alignment(wrap_text=True, horizontal="center")
+            widths[text_col] = 24
         r = head
         for chart_row in data["rows"]:
             for bar in chart_row["bars"]:
                 r += 1
                 label = chart_row["label"] + (f" – {bar['caption']}" if bar["caption"] else "")
                 _put(ws, r, 1, label)
-                values = {seg["style"]: seg["value"] for seg in bar["segments"]}
+                segments = {seg["style"]: seg for seg in bar["segments"]}
                 for c in range(len(styles)):
-                    v = values.get(c)
-                    cell = _put(ws, r, c + 2, (v / 100 if v is not None and not stacked else v))
-                    if not stacked:
-                        cell.number_format = "0%"
+                    seg = segments.get(c)
+                    if seg is None:
+                        _put(ws, r, c + 2, None)
+                    elif rates and seg["text"] == NOTHING_DUE:
+                        _put(ws, r, c + 2, NOTHING_DUE).alignment = Alignment(wrap_text=True, vertical="top")
+                    elif rates:
+                        _put(ws, r, c + 2, round(seg["value"] * 10)).number_format = PERMILLE_FORMAT
+                    else:
+                        _put(ws, r, c + 2, seg["value"])
+                if rates:
+                    _put(ws, r, text_col, next((seg["text"] for seg in bar["segments"] if seg["text"]), ""))
+        last = len(styles) + 1 + rates
+        note = data.get("note") or ""
+        if rates:
+            note = (f"Tỷ lệ của mỗi cơ quan tính trên số nhiệm vụ cơ quan chủ trì có thời hạn đến ngày chốt số liệu "
+                    f"{format_date_short(cutoff)} (ghi trong ngoặc: số đã hoàn thành / số đến hạn). " + note).strip()
+        if note:
+            r += 1
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
+            put_value(ws.cell(row=r, column=1), note).font = Font(name=_FONT, size=FONT_SIZE, italic=True)
+            ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+
         chart = BarChart()
         chart.type = "bar"
-        chart.grouping = "stacked" if stacked else "clustered"
-        if stacked:
+        chart.grouping = "clustered" if rates else "stacked"
+        if not rates:
             chart.overlap = 100
-        chart.title = data["title"]
-        chart.style = 2   # greys: prints in black and white, values labelled
-        chart.add_data(Reference(ws, min_col=2, max_col=1 + len(styles), min_row=head, max_row=r), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=r))
+        chart.title = None
+        chart.add_data(Reference(ws, min_col=2, max_col=1 + len(styles), min_row=head, max_row=r - bool(note)),
+                       titles_from_data=True)
+        categories = f"'{ws.title}'!$A${head + 1}:$A${r - bool(note)}"
+        for series, style in zip(chart.series, data["styles"]):
+            series.cat = AxDataSource(strRef=StrRef(f=categories))
+            _series_look(series, style)
         chart.dataLabels = DataLabelList()
         chart.dataLabels.showVal = True
-        chart.y_axis.title = "Số nhiệm vụ" if stacked else "Tỷ lệ hoàn thành"
-        chart.height, chart.width = max(7.5, 0.8 * (r - head) + 3), 24
-        ws.add_chart(chart, f"{get_column_letter(len(styles) + 3)}{row}")
-        row = max(r + 2, row + int(chart.height * 2.1) + 2)
-    ws.column_dimensions["A"].width = 36
-    for c in range(2, 8):
-        ws.column_dimensions[get_column_letter(c)].width = 13
-    format_sheet(ws, header_row=3)
+        for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent", "showLeaderLines"):
+            setattr(chart.dataLabels, flag, False)
+        chart.y_axis.title = None if rates else "Số nhiệm vụ"
+        chart.y_axis.delete = bool(rates)        # value labels carry the rates
+        chart.x_axis.scaling.orientation = "maxMin"   # categories top to bottom in the table's order
+        chart.legend.position = "b"
+        n_bars = r - bool(note) - head
+        chart.height = min(12.0, 2.5 + 0.75 * n_bars)      # cm
+        chart.width = 22.0
+        anchor = r + 2
+        rows_under = math.ceil(chart.height / 2.54 * 72 / CHART_ROW_PT) + 1
+        blocks.append((row, anchor, rows_under, chart))
+        row = anchor + rows_under + 1
+    for c, w in widths.items():
+        ws.column_dimensions[get_column_letter(c)].width = w
+    format_sheet(ws, header_row=0, orientation="landscape")
+    # The chart under its table; a table and its chart that do not fit one page part before the chart,
+    # and every table after the first starts a page.
+    from pipeline.text.print_policy import printable_pt
+    page_h = printable_pt("landscape")[1] * 100 / ws.page_setup.scale
+    for i, (top, anchor, rows_under, chart) in enumerate(blocks):
+        for rr in range(anchor, anchor + rows_under):
+            ws.row_dimensions[rr].height = CHART_ROW_PT
+        table = sum(ws.row_dimensions[rr].height or CHART_ROW_PT for rr in range(top, anchor))
+        if i:
+            ws.row_breaks.append(Break(id=top - 1))
+        if table + rows_under * CHART_ROW_PT > page_h:
+            ws.row_breaks.append(Break(id=anchor - 1))
+        ws.add_chart(chart, f"A{anchor}")
+    ws.print_area = f"A1:{get_column_letter(max(widths))}{row}"
 
 
 def write_consolidated(path: Path, master: Master, merged: Merged, problems: list[Problem],
@@ -280,7 +359,7 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
     _due_soon_sheet(wb.create_sheet(DUE_SHEET), master, merged, due_soon(master, merged, anchor, due_soon_days),
                     anchor, due_soon_days)
     if charts:
-        _chart_sheet(wb.create_sheet(CHART_SHEET), charts)
+        _chart_sheet(wb.create_sheet(CHART_SHEET), charts, merged.period.end)
 
     ws = wb.create_sheet("Vấn đề")
     _table(ws, "CÁC VẤN ĐỀ PHÁT HIỆN KHI ĐỌC PHIẾU BÁO CÁO",

@@ -27,6 +27,7 @@ from pipeline.plan.master import (ADJUSTMENT_COLUMNS, ADJUSTMENT_SHEET, AGENCY_C
                              CORRECTION_SHEET, EMAIL_COLUMN,
                              TASK_COLUMNS, TASK_SHEET, load_corrections, load_registry)
 from pipeline.plan.model import Agency, Correction, Deadline, Task
+from pipeline.text.print_policy import lay_out
 from pipeline.text.vntext import clean_cell, fold
 
 TT, CONTENT, LEAD, COORD, DEADLINE, PRODUCT = range(6)
@@ -392,6 +393,7 @@ def _sheet(wb: Workbook, title: str, headers, widths, rows) -> None:
     for i, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     ws.freeze_panes = "A2"
+    lay_out(ws, title_rows=(1, 1), body_size=_FONT.sz, last_col=len(headers))
 
 
 def write_master(result: ImportResult, registry: dict[str, Agency],
@@ -399,6 +401,7 @@ def write_master(result: ImportResult, registry: dict[str, Agency],
     """Write the master workbook (Nhiệm vụ, Cơ quan, Đính chính, an empty Điều chỉnh) atomically."""
     result.problems.raise_if_errors("Phụ lục kế hoạch có lỗi, chưa ghi bảng nhiệm vụ")
     wb = Workbook()
+    wb._named_styles["Normal"].font = _FONT    # column widths count the cells' font's digits
     wb.remove(wb.active)
     _sheet(wb, TASK_SHEET, TASK_COLUMNS, TASK_WIDTHS, (
         (t.id, t.section, t.section_title, t.number, t.group, t.content, "; ".join(t.lead_codes),

@@ -114,7 +114,7 @@ def _unit_pt(body_size: float) -> float:
     return body_size / 2
 
 
-def _printable_pt(orientation: str) -> tuple[float, float]:
+def printable_pt(orientation: str) -> tuple[float, float]:
     """(width, height) in pt inside the margins."""
     m = PORTRAIT_MARGINS if orientation == "portrait" else LANDSCAPE_MARGINS
     w, h = PAGE_MM if orientation == "portrait" else PAGE_MM[::-1]
@@ -220,8 +220,8 @@ def lay_out(ws, *, title_rows: tuple[int, int] | None = None, body_size: float =
     least_scale = math.ceil(100 * MIN_PRINT_PT / smallest) / 100
     total = sum(widths.values()) * unit
     if orientation is None:
-        orientation = "portrait" if total <= _printable_pt("portrait")[0] else "landscape"
-    page_w, page_h = _printable_pt(orientation)
+        orientation = "portrait" if total <= printable_pt("portrait")[0] else "landscape"
+    page_w, page_h = printable_pt(orientation)
     limit = page_w / least_scale - 1
     if total > limit:
         candidates = [c for c in (shrink or sorted(wrapping)) if widths[c] > floor[c]]
@@ -260,22 +260,46 @@ def lay_out(ws, *, title_rows: tuple[int, int] | None = None, body_size: float =
     ws.oddFooter.center.font = "Times New Roman"
     ws.print_area = f"A1:{get_column_letter(last_col)}{ws.max_row}"
 
-    # Row heights from the text; a row never taller than a page.
-    most = min(MAX_ROW_HEIGHT, page_h * 100 / scale - 2 * ROW_PAD)
-    heights: dict[int, float] = {}
-    for cell in cells:
-        size, bold, italic = _font(cell)
-        size = size or body_size
-        end_col, end_row = spans.get((cell.row, cell.column), (cell.column, cell.row))
-        width = sum(widths[c] for c in range(cell.column, min(end_col, last_col) + 1)) * unit - CELL_PAD
-        wraps = cell.alignment is not None and cell.alignment.wrap_text
-        lines = wrapped_lines(_shown(cell), width, size, bold, italic) if wraps else 1
-        need = lines * size * LINE_FACTOR + ROW_PAD
-        rows = end_row - cell.row + 1
-        for r in range(cell.row, end_row + 1):
-            heights[r] = max(heights.get(r, 0), need / rows)
+    # Row heights from the text. A row must fit a page under the repeated header rows: a row that
+    # would not takes width for its tallest cell from the other wrapping columns.
+    title_pt = sum(ws.row_dimensions[r].height or 15 for r in range(title_rows[0], title_rows[1] + 1)) \
+        if title_rows else 0
+    most = min(MAX_ROW_HEIGHT, page_h * 100 / scale - 2 * ROW_PAD - title_pt - 20)
+
+    def measure():
+        heights: dict[int, tuple[float, int]] = {}
+        for cell in cells:
+            size, bold, italic = _font(cell)
+            size = size or body_size
+            end_col, end_row = spans.get((cell.row, cell.column), (cell.column, cell.row))
+            width = sum(widths[c] for c in range(cell.column, min(end_col, last_col) + 1)) * unit - CELL_PAD
+            wraps = cell.alignment is not None and cell.alignment.wrap_text
+            lines = wrapped_lines(_shown(cell), width, size, bold, italic) if wraps else 1
+            need = (lines * size * LINE_FACTOR + ROW_PAD) / (end_row - cell.row + 1)
+            for r in range(cell.row, end_row + 1):
+                if need > heights.get(r, (0, 0))[0]:
+                    heights[r] = (need, cell.column if end_col == cell.column else 0)
+        return heights
+
+    heights = measure()
+    for _ in range(12):
+        worst = max(heights.values(), default=(0, 0))
+        if worst[0] <= most or not worst[1] or worst[1] not in wrapping:
+            break
+        col = worst[1]
+        others = [c for c in wrapping if c != col and widths[c] > floor[c] + 1]
+        spare = sum(widths[c] - floor[c] for c in others)
+        if spare <= 0:
+            break
+        move = min(spare, widths[col] * 0.25)
+        for c in others:
+            widths[c] -= move * (widths[c] - floor[c]) / spare
+        widths[col] += move
+        heights = measure()
+    for c, w in widths.items():
+        ws.column_dimensions[get_column_letter(c)].width = round(w, 2)
     for r, h in (min_heights or {}).items():
-        heights[r] = max(heights.get(r, 0), h)
-    for r, h in heights.items():
+        heights[r] = (max(heights.get(r, (0, 0))[0], h), 0)
+    for r, (h, _) in heights.items():
         ws.row_dimensions[r].height = round(min(h, most), 1)
     return Layout(orientation, scale, widths)
