@@ -359,11 +359,11 @@ def _legend(ws, carry: _Carry) -> None:
     else:
         cells[0] = ("A", L.LAST_COLUMN, "Điền sẵn", blue, _CARRIED_FILL)
     for first, last, swatch, text, fill in cells:
-        cell = _text(ws, f"{first}{r}", swatch, font=_font(bold=True, size=11), alignment=_CENTER)
+        cell = _text(ws, f"{first}{r}", swatch, font=_font(bold=True), alignment=_CENTER)
         cell.fill, cell.border = fill, _BORDER
         start = chr(ord(first) + 1)
         ws.merge_cells(f"{start}{r}:{last}{r}")
-        _text(ws, f"{start}{r}", text, font=_font(italic=True, size=11),
+        _text(ws, f"{start}{r}", text, font=_font(italic=True),
               alignment=Alignment(wrap_text=True, vertical="center"))
 
 
@@ -372,11 +372,11 @@ def _refill_legend(ws, refill: Refill) -> None:
     r = L.LEGEND_ROW
     first = "A"
     if refill.marks:
-        cell = _text(ws, f"A{r}", REFUSED_SWATCH, font=_font(bold=True, size=11), alignment=_CENTER)
+        cell = _text(ws, f"A{r}", REFUSED_SWATCH, font=_font(bold=True), alignment=_CENTER)
         cell.fill, cell.border = _REFUSED_FILL, _BORDER
         first = "B"
     ws.merge_cells(f"{first}{r}:{L.LAST_COLUMN}{r}")
-    _text(ws, f"{first}{r}", refill.legend, font=_font(italic=True, size=11),
+    _text(ws, f"{first}{r}", refill.legend, font=_font(italic=True),
           alignment=Alignment(wrap_text=True, vertical="center"))
 
 

@@ -282,12 +282,14 @@ def lay_out(ws, *, title_rows: tuple[int, int] | None = None, body_size: float =
         return heights
 
     heights = measure()
+    grown: set[int] = set()      # a column widened for a row is never narrowed for another
     for _ in range(12):
         worst = max(heights.values(), default=(0, 0))
         if worst[0] <= most or not worst[1] or worst[1] not in wrapping:
             break
         col = worst[1]
-        others = [c for c in wrapping if c != col and widths[c] > floor[c] + 1]
+        grown.add(col)
+        others = [c for c in wrapping if c not in grown and widths[c] > floor[c] + 1]
         spare = sum(widths[c] - floor[c] for c in others)
         if spare <= 0:
             break
