@@ -87,7 +87,7 @@ def test_problem_workbook_of_sct_lists_the_refused_cell_and_the_task_left_unrepo
     assert paths["SCT", "problems"] == out / "SCT_van-de.xlsx"
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []     # no temp file left
     wb = openpyxl.load_workbook(paths["SCT", "problems"])
-    assert wb.sheetnames == ["Tóm tắt", "Chưa báo cáo", "Dòng bị loại", "Sắp đến hạn", "Vấn đề"]
+    assert wb.sheetnames == ["Tóm tắt", "Chưa báo cáo", "Dòng bị loại", "Vấn đề"]    # nothing falls due: no sheet
     for ws in wb:
         assert "Sở Công Thương" in ws["A1"].value, ws.title
         assert "Kế hoạch số 112/KH-UBND" in ws["A2"].value and "quý III năm 2022" in ws["A2"].value
@@ -97,7 +97,6 @@ def test_problem_workbook_of_sct_lists_the_refused_cell_and_the_task_left_unrepo
         "III.13", "Về việc tiếp nhận hệ thống điện và quản lý vận hành, bán điện trên địa bàn các xã đảo An Sơn, "
                   "Nam Du và Thỏ Châu", "Năm 2022 - 2023"]]
     assert "bị loại" in _rows(wb["Chưa báo cáo"])[0][3]
-    assert _rows(wb["Sắp đến hạn"]) == [["Không có.", None, None, None]]
     assert _rows(wb["Vấn đề"]) == [[SCT_FILE, "Báo cáo", 10, "Tiến độ (%)", "Lỗi", REASON_400]]
     summary = {r[0]: r[1] for r in _rows(wb["Tóm tắt"])}
     assert summary["Phiếu báo cáo được dùng"] == f"«{SCT_FILE}», ngày báo cáo 13/9/2022"
@@ -125,14 +124,14 @@ def test_problem_workbook_of_a_silent_agency_and_of_one_with_a_task_falling_due(
     assert wb["Tóm tắt"]["A1"].value == "VẤN ĐỀ CẦN KHẮC PHỤC TRONG BÁO CÁO – Văn phòng Tỉnh ủy"
     assert _rows(wb["Chưa báo cáo"]) == [["I.1", master.task("I.1").content, "Hàng năm",
                                            "Chưa nhận được phiếu báo cáo hợp lệ của cơ quan."]]
-    assert _rows(wb["Dòng bị loại"]) == [["Không có.", None, None, None, None, None]]
+    assert "Dòng bị loại" not in wb.sheetnames
     summary = {r[0]: r[1] for r in _rows(wb["Tóm tắt"])}
     assert summary["Phiếu báo cáo được dùng"] == "Chưa nhận được phiếu báo cáo hợp lệ."
     assert summary["Đề nghị"].startswith("Điền phiếu báo cáo gửi kèm")
 
     wb = openpyxl.load_workbook(written[1]["SKHDT", "problems"])
     assert _rows(wb["Sắp đến hạn"]) == [["II.4", master.task("II.4").content, "Tháng 9/2022", "30/9/2022"]]
-    assert _rows(wb["Chưa báo cáo"]) == [["Không có.", None, None, None]]
+    assert "Chưa báo cáo" not in wb.sheetnames
     problems = _rows(wb["Vấn đề"])      # its first file was superseded by the second: a warning
     assert len(problems) == 1 and problems[0][0] == "2022-Q3_SKHDT_So-Ke-hoach-va-Dau-tu_lan-1.xlsx"
     assert problems[0][4] == "Cảnh báo" and SKHDT_FILE in problems[0][5]
@@ -297,8 +296,9 @@ def test_libreoffice_opens_both_workbooks(written, tmp_path):
                     "--outdir", str(tmp_path), *map(str, paths)], check=True, capture_output=True, timeout=600)
     text = {p.stem: subprocess.run(["pdftotext", "-layout", str(tmp_path / f"{p.stem}.pdf"), "-"], check=True,
                                    capture_output=True, text=True).stdout for p in paths}
-    # one printed page per sheet: no column, no title spills onto a page to the right
-    assert len(pikepdf.open(tmp_path / "SCT_van-de.pdf").pages) == 5
+    # one printed page per sheet, and no sheet for an empty section: no column, no title spills onto a
+    # page to the right
+    assert len(pikepdf.open(tmp_path / "SCT_van-de.pdf").pages) == 4
     problems = " ".join(text["SCT_van-de"].split())
     assert "VẤN ĐỀ CẦN KHẮC PHỤC TRONG BÁO CÁO – Sở Công Thương" in problems
     assert "Tiến độ «400» nằm ngoài khoảng" in problems and "Không có." in problems

@@ -1,8 +1,9 @@
 """The files sent to one agency with the công văn đôn đốc: its problem list and its phiếu to send back.
 
 - `write_problem_workbook`: what is wrong or missing in the agency's report, for its officer: a
-  summary sheet, then one sheet per section (tasks not reported, refused rows one line per cell,
-  tasks falling due, every check-list entry about its files), printable on A4 landscape.
+  summary sheet, then one sheet per section that has something in it (tasks not reported, refused
+  rows one line per cell, tasks falling due, every check-list entry about its files), printed by the
+  workbook print policy.
 - `write_resend_form`: the agency's v2 phiếu (pipeline.collection.agency_workbook) pre-filled with
   what it sent: accepted answers as collect normalised them, refused rows as the agency typed them,
   each refused cell on a light red fill with a comment giving the reason. Sent back with a new
@@ -122,14 +123,18 @@ def write_problem_workbook(path: Path, follow: AgencyFollowUp, period: Period, p
     ws = wb.active
     ws.title = SHEET_SUMMARY
     _summary(ws, follow, subtitle, len(unreported), len(rejected), len(due), problems)
-    _section(wb.create_sheet(SHEET_UNREPORTED), f"NHIỆM VỤ CHƯA BÁO CÁO – {agency.name}", subtitle,
-             ["Mã nhiệm vụ", "Nội dung nhiệm vụ", "Thời hạn", "Ghi chú"], [13, 60, 18, 38], unreported)
-    _section(wb.create_sheet(SHEET_REJECTED), f"DÒNG BÁO CÁO BỊ LOẠI – {agency.name}", subtitle,
-             ["Mã nhiệm vụ", "Tệp", "Trang", "Dòng", "Cột", "Lý do"], [13, 30, 10, 7, 18, 52], rejected)
-    _section(wb.create_sheet(SHEET_DUE), f"NHIỆM VỤ SẮP ĐẾN HẠN – {agency.name}", subtitle,
-             ["Mã nhiệm vụ", "Nội dung nhiệm vụ", "Thời hạn", "Ngày đến hạn"], [13, 78, 20, 14], due)
-    _section(wb.create_sheet(SHEET_PROBLEMS), f"VẤN ĐỀ PHÁT HIỆN KHI ĐỌC PHIẾU – {agency.name}", subtitle,
-             ["Tệp", "Trang", "Dòng", "Cột", "Mức độ", "Nội dung"], [30, 10, 7, 18, 10, 54], problems)
+    # A section with nothing in it has no sheet (the summary says «Không có.»): no page printed for nothing.
+    for name, title, header, widths, rows in (
+            (SHEET_UNREPORTED, "NHIỆM VỤ CHƯA BÁO CÁO", ["Mã nhiệm vụ", "Nội dung nhiệm vụ", "Thời hạn", "Ghi chú"],
+             [13, 60, 18, 38], unreported),
+            (SHEET_REJECTED, "DÒNG BÁO CÁO BỊ LOẠI", ["Mã nhiệm vụ", "Tệp", "Trang", "Dòng", "Cột", "Lý do"],
+             [13, 30, 10, 7, 18, 52], rejected),
+            (SHEET_DUE, "NHIỆM VỤ SẮP ĐẾN HẠN", ["Mã nhiệm vụ", "Nội dung nhiệm vụ", "Thời hạn", "Ngày đến hạn"],
+             [13, 78, 20, 14], due),
+            (SHEET_PROBLEMS, "VẤN ĐỀ PHÁT HIỆN KHI ĐỌC PHIẾU", ["Tệp", "Trang", "Dòng", "Cột", "Mức độ", "Nội dung"],
+             [30, 10, 7, 18, 10, 54], problems)):
+        if rows:
+            _section(wb.create_sheet(name), f"{title} – {agency.name}", subtitle, header, widths, rows)
     wb.active = 0
     wb.properties.creator = "baocao-pipeline"
     wb.properties.title = f"Vấn đề cần khắc phục – {agency.name} – {period.label}"
