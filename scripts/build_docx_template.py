@@ -354,6 +354,7 @@ def letter_xml() -> etree._Element:
     portrait = section(False, {"first": "rIdHeaderFirst", "default": "rIdHeaderPage"},
                        restart=False, title_page=True)
     body = el("w:body", None,
+              para("BCLead"),
               header_table(subject_vv=True),
               recipients_para(),
               *body_loop(),
@@ -369,6 +370,7 @@ def document_xml() -> etree._Element:
                        restart=False, title_page=True)
     landscape = section(True, {"default": "rIdHeaderAppendix"}, restart=True, title_page=False)
     body = el("w:body", None,
+              para("BCLead"),
               header_table(),
               para("BCDocType", "{{ doc_type }}"),
               para("BCSubject", "{{ subject }}"),
@@ -438,6 +440,10 @@ STYLES = [
      {"line": L.RULE_LINE * 20, "line_rule": "exact", "jc": "center"}, False, False, 2),
     ("BCSpacer", "BC - Dòng đệm", "paragraph", "Normal",
      {"line": 120, "line_rule": "exact"}, False, False, 6),
+    # 1 pt before the header table: a document that starts with a table and carries Word comments gets
+    # an empty paragraph of its own in LibreOffice (page 1 then starts 5.5 mm lower than the PDF).
+    ("BCLead", "BC - Dòng đầu văn bản", "paragraph", "Normal",
+     {"line": 20, "line_rule": "exact"}, False, False, 1),
     bc("BCIssuerParent", "BC - Cơ quan chủ quản", "issuer_parent"),
     bc("BCIssuer", "BC - Cơ quan ban hành", "issuer"),
     bc("BCNumber", "BC - Số, ký hiệu", "number"),

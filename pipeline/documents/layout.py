@@ -84,7 +84,7 @@ RULE_LINE = 4          # pt: the empty paragraph whose bottom border is the rule
 # Header 6.75 + 10.0 cm and signature 5.3 + 11.1 cm (Mẫu 1.4), as shares of the text width.
 HEADER_SPLIT = 6.75 / 16.75
 SIGNATURE_SPLIT = 5.3 / 16.4
-SIGNATURE_SPACE = 4    # blank authority lines for the signature and the seal
+SIGNATURE_SPACE = 5    # blank authority lines (17 pt each, 30 mm) for the signature and the seal
 # "Kính gửi:" starts KG_LEFT from the margin; recipients hang at KG_LEFT + KG_HANG.
 KG_LEFT = 40.0
 KG_HANG = 22.0
@@ -110,6 +110,7 @@ def css_rules() -> str:
             f"font-weight: {'bold' if s.bold else 'normal'}; "
             f"font-style: {'italic' if s.italic else 'normal'}; text-align: {s.align}; "
             f"margin: {s.before}pt 0 {s.after}pt; text-indent: {s.first_indent}mm; }}")
+    out.append(f".signature-space {{ height: {SIGNATURE_SPACE * STYLES['authority'].line}pt; }}")
     return "\n".join(out) + "\n"
 
 
@@ -172,8 +173,21 @@ def keep_spans(text: str, phrase_width: float | None = None, size: float = APPEN
     with the word before it; with `phrase_width` (pt) every comma-separated phrase that fits
     that width (a status, an agency's name in a narrow column).
     """
-    spans = [m.span() for pattern in _PROTECT for m in pattern.finditer(text)]
-    spans += [(m.start(), m.end()) for m in _LAST_WORD.finditer(text)]
+    spans = [m.span() for pattern in _PROTECT[1:] for m in pattern.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _LAST_WORD.finditer(text)
+              if not phrase_width or text_width(m.group(), size, bold) <= phrase_width]
+    others = list(spans)
+    for m in _PROTECT[0].finditer(text):
+        start, end = m.span()
+        for a, b in sorted(others):
+            if a <= end and b > end:
+                end = b
+        # In a narrow column ("Năm 2022 - 2023" in «Thời hạn») the word may leave its number.
+        if phrase_width and text_width(text[start:end], size, bold) > phrase_width:
+            number = m.group().split()[-1]
+            spans.append((m.end() - len(number), m.end()))
+        else:
+            spans.append(m.span())
     if phrase_width:
         for m in _PHRASE.finditer(text):
             start = m.start() + len(m.group()) - len(m.group().lstrip())
@@ -237,12 +251,14 @@ APPENDIX_KEYS = ("tt", "content", "lead", "deadline", "status", "result")
 PHRASE_COLUMNS = ("lead", "deadline", "status")
 PHRASE_CAP = 42 * MM     # a phrase wider than this may break
 PHRASE_FLOOR = 30 * MM   # phrases up to this width set a column's least width
+# «Thời hạn» is narrow: its phrases («Theo kế hoạch», «Năm 2022 - 2023») may break beyond this width.
+PHRASE_FLOORS = {"deadline": 22 * MM}
 MIN_COLUMN = 10 * MM
 
 
 def _units(text: str, key: str) -> list[str]:
     """Pieces of a cell that cannot break: words, kept stretches, phrases of narrow columns."""
-    cap = PHRASE_FLOOR if key in PHRASE_COLUMNS else None
+    cap = PHRASE_FLOORS.get(key, PHRASE_FLOOR) if key in PHRASE_COLUMNS else None
     pieces = text.split()
     for start, end in keep_spans(text, cap):
         pieces.append(text[start:end])
