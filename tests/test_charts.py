@@ -1,3 +1,4 @@
+import re
 """The charts: one layout, SVG and PNG painters; printable in black and white; the right numbers."""
 import io
 import xml.etree.ElementTree as ET
@@ -56,7 +57,6 @@ def test_completion_chart_counts_what_is_due_sorted(master, merged, comparison):
         ("Sở KH&ĐT", "100% (2/2)"), ("Sở GTVT", "50% (1/2)")]
     assert all(not r.label.startswith("Sở Nội vụ") for r in chart.rows)
     assert "Không có nhiệm vụ đến hạn:" in chart.note and "Sở Nội vụ" in chart.note
-    assert [s.name for s in chart.styles] == ["Tỷ lệ hoàn thành quý III năm 2022", "Tỷ lệ hoàn thành quý II năm 2022"]
 
 
 def test_svg_is_vector_with_selectable_text_and_alt(master, merged, comparison):
@@ -119,3 +119,40 @@ def test_charts_travel_as_plain_data(master, merged, comparison):
 def test_without_a_previous_period_one_bar_a_row(master, merged):
     chart = status_by_part(master, merged, None)
     assert all(len(r.bars) == 1 and r.bars[0].caption == "" for r in chart.rows) and chart.note == ""
+
+
+def test_no_hatch_line_crosses_a_value_label(master, merged, comparison):
+    """Chart 1 writes counts on hatched segments: a white ground keeps every hatch line off the digits."""
+    lay = charts.layout(status_by_part(master, merged, comparison))
+    hatched = [b for b in lay.boxes if b.kind == "rect" and b.style is not None and b.style.hatch]
+    grounds = [b for b in lay.boxes if b.kind == "rect" and b.style is not None and b.style.name == ""
+               and b.style.fill == "#ffffff"]
+    labels = [b for b in lay.boxes if b.kind == "text" and b.anchor == "middle" and b.text.isdigit()]
+    on_hatching = 0
+    for label in labels:
+        w = charts.text_width(label.text, label.size)
+        left, right, top, bottom = label.x - w / 2, label.x + w / 2, label.y - label.size * 0.75, label.y
+        for bar in hatched:
+            if not (bar.x <= label.x <= bar.x + bar.w and bar.y <= label.y - 1 <= bar.y + bar.h):
+                continue
+            on_hatching += 1
+            covered = [g for g in grounds if g.x <= left - 2 and right + 2 <= g.x + g.w]
+            for x1, y1, x2, y2 in charts.hatch_lines(bar.x, bar.y, bar.w, bar.h, bar.style.hatch):
+                # a line is visible where no white ground is painted over it
+                for t in [i / 50 for i in range(51)]:
+                    x, y = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
+                    inside = left - 1 <= x <= right + 1 and top <= y <= bottom
+                    hidden = any(g.x <= x <= g.x + g.w and g.y <= y <= g.y + g.h for g in covered)
+                    assert not inside or hidden, (label.text, x, y)
+    assert on_hatching >= 3       # the sample writes counts on hatching (overdue, recurring, not reported)
+
+
+def test_completion_chart_reads_like_its_legend_with_one_label_format(master, merged, comparison):
+    chart = completion_by_agency(master, merged, comparison)
+    # bars top to bottom: the previous period, then this one; the legend in the same order
+    assert [s.name for s in chart.styles] == ["Tỷ lệ hoàn thành quý II năm 2022", "Tỷ lệ hoàn thành quý III năm 2022"]
+    for row in chart.rows:
+        assert [b.segments[0].style for b in row.bars] == [0, 1]
+        for bar in row.bars:
+            text = bar.segments[0].text
+            assert text == "không có nhiệm vụ đến hạn" or re.fullmatch(r"\d+(,\d)?% \(\d+/\d+\)", text), text

@@ -23,6 +23,7 @@ BAR = 11.0             # bar thickness
 BAR_GAP = 2.0
 ROW_GAP = 7.0
 PAD = 4.0
+LABEL_GROUND = 3.0     # pt of white on each side of a value written on hatching
 PNG_DPI = 200
 FONT_FAMILY = "BaoCao Serif, Liberation Serif, serif"
 
@@ -107,9 +108,10 @@ def layout(chart: Chart, width: float = WIDTH) -> Layout:
                 boxes.append(_Box("rect", x, y, w, BAR, style=style))
                 if seg.text:
                     tw = text_width(seg.text, FONT_SIZE - 0.5)
-                    if tw + 2 <= w:   # inside the segment, with a white ground on hatching
+                    ground = tw + 2 * LABEL_GROUND if style.hatch else tw + 2
+                    if ground <= w - 1:   # inside the segment; on hatching, on a white ground no line reaches
                         if style.hatch:
-                            boxes.append(_Box("rect", x + w / 2 - tw / 2 - 1, y + 1.5, tw + 2, BAR - 3,
+                            boxes.append(_Box("rect", x + w / 2 - ground / 2, y + 1, ground, BAR - 2,
                                               style=Style("", "#ffffff")))
                         boxes.append(_Box("text", x + w / 2, y + BAR * 0.75, text=seg.text, size=FONT_SIZE - 0.5,
                                           anchor="middle", color="#ffffff" if style.dark and not style.hatch

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from pipeline.files import put_value, save_workbook_stable, write_bytes_atomic
 from pipeline.errors import Problem
 from pipeline.plan.master import Master
+from pipeline.drafting.figures import NOTHING_DUE
 from pipeline.text.print_policy import lay_out, percent_text
 from pipeline.status.due import due_soon
 from pipeline.status.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
@@ -162,7 +163,6 @@ def _province_proposals_sheet(ws, master: Master, merged: Merged) -> None:
 
 
 _HATCH_PATTERNS = {"cross": "smGrid", "horizontal": "narHorz", "diagonal": "wdUpDiag"}
-NOTHING_DUE = "không có nhiệm vụ đến hạn"
 CHART_ROW_PT = 15          # height of the rows a chart is drawn over
 
 

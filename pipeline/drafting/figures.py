@@ -102,6 +102,14 @@ def status_by_part(master: Master, merged: Merged, comparison: Comparison | None
 
 
 
+NOTHING_DUE = "không có nhiệm vụ đến hạn"
+
+
+def _rate_text(done: int, due: int) -> str:
+    """One label format for every rate: «87,5% (7/8)», the denominator named."""
+    return f"{format_percent(100.0 * done / due)} ({format_number(done)}/{format_number(due)})"
+
+
 def completion_by_agency(master: Master, merged: Merged, comparison: Comparison | None) -> Chart:
     before, now = _captions(merged, comparison)
     cutoff = merged.period.end
@@ -114,20 +122,22 @@ def completion_by_agency(master: Master, merged: Merged, comparison: Comparison 
             continue
         done = sum(merged.statuses[t.id].status in DONE_STATUSES for t in due)
         rate = 100.0 * done / len(due)
-        bars = [Bar(now, [Segment(rate, 0, f"{format_percent(rate)} ({format_number(done)}/{format_number(len(due))})")])]
+        # the bars read top to bottom like the legend: the previous period (style 0), then this one
+        now_style = 1 if comparison else 0
+        bars = [Bar(now, [Segment(rate, now_style, _rate_text(done, len(due)))])]
         if comparison:
             prev_due = [t for t in due if t.deadline_in_force.due <= comparison.previous.period.end]
             if prev_due:
                 prev_done = sum(comparison.previous.statuses.get(t.id) in DONE_STATUSES for t in prev_due)
-                prev_rate = 100.0 * prev_done / len(prev_due)
-                bars.insert(0, Bar(before, [Segment(prev_rate, 1, format_percent(prev_rate))]))
+                bars.insert(0, Bar(before, [Segment(100.0 * prev_done / len(prev_due), 0,
+                                                    _rate_text(prev_done, len(prev_due)))]))
             else:
-                bars.insert(0, Bar(before, [Segment(0.0, 1, "không có nhiệm vụ đến hạn")]))
+                bars.insert(0, Bar(before, [Segment(0.0, 0, NOTHING_DUE)]))
         entries.append((-rate, agency.short_name, Row(agency.short_name, bars)))
     entries.sort(key=lambda e: (e[0], e[1]))
     styles = [Style(f"Tỷ lệ hoàn thành {merged.period.label}", "#404040", dark=True)]
     if comparison:
-        styles.append(Style(f"Tỷ lệ hoàn thành {comparison.previous.period.label}", "#bfbfbf"))
+        styles.insert(0, Style(f"Tỷ lệ hoàn thành {comparison.previous.period.label}", "#bfbfbf"))
     title = f"Tỷ lệ hoàn thành nhiệm vụ đến hạn theo cơ quan chủ trì, {merged.period.label}"
     note = ("Tỷ lệ tính trên các nhiệm vụ có thời hạn đến ngày chốt số liệu. "
             + (f"Không có nhiệm vụ đến hạn: {', '.join(nothing_due)}." if nothing_due else ""))
