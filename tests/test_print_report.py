@@ -68,3 +68,25 @@ def test_about_30_mm_for_the_signature_and_the_seal(renderings, which):
     authority = max(w["yMax"] for w in words if w["text"] == "TỊCH" and w["yMax"] < name_top)   # «CHỦ TỊCH»
     gap = (name_top - authority) / P.MM
     assert 27 <= gap <= 34, (which, gap)
+
+
+@pytest.mark.slow
+def test_the_appendix_table_is_closed_at_every_page_foot(renderings, tmp_path):
+    """Our PDF: a row split at a page foot still draws the table's bottom line under its last text."""
+    import numpy as np
+    from PIL import Image
+
+    pdf = renderings["signing", "ours"]
+    body, appendix = P.sections(P.pages(pdf))
+    first = len(body) + 1
+    dpi = 150
+    subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(first), "-l", str(first + len(appendix) - 1),
+                    "-png", str(pdf), str(tmp_path / "p")], check=True)
+    images = sorted(tmp_path.glob("p-*.png"))
+    assert len(images) == len(appendix)
+    for n, (page, image) in enumerate(zip(appendix, images), start=1):
+        ink = np.asarray(Image.open(image)) < 200
+        table_w = (page.width - (LANDSCAPE["left"] + LANDSCAPE["right"]) * P.MM) * dpi / 72
+        rules = [y for y in range(ink.shape[0]) if ink[y].sum() > 0.9 * table_w]   # lines across the table
+        last_text = max(w["yMax"] for w in page.body_words) * dpi / 72
+        assert rules and max(rules) >= last_text, (n, max(rules, default=None), last_text)

@@ -293,7 +293,7 @@ def appendix_widths(columns: list[str], rows: list[dict], total_mm: float = LAND
         for r in tasks:
             for piece in _units(str(r.get(key, "")), key):
                 widest = max(widest, text_width(piece, APPENDIX_FONT_SIZE))
-        floor.append(min(max(widest + pad + 1, MIN_COLUMN), 60 * MM))
+        floor.append(min(max(widest + pad + 3, MIN_COLUMN), 60 * MM))
     total = total_mm * MM
     if sum(floor) > total:
         scale = total / sum(floor)
@@ -375,6 +375,7 @@ def plan_appendix(appendix: dict) -> AppendixPlan:
     widths = appendix_widths(appendix["columns"], appendix["rows"])
     keep = [r.get("kind") != "task" or row_lines(r, widths) <= ROW_KEEP_LINES
             for r in appendix["rows"]]
-    phrase = [min(PHRASE_CAP, w * MM - 2 * CELL_PAD) if key in PHRASE_COLUMNS else 0.0
+    # 2 pt short of the cell's text width: a phrase that only just fits breaks inside a number instead
+    phrase = [min(PHRASE_CAP, w * MM - 2 * CELL_PAD - 2) if key in PHRASE_COLUMNS else 0.0
               for key, w in zip(APPENDIX_KEYS, widths)]
     return AppendixPlan(widths, keep, phrase)
