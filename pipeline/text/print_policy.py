@@ -65,31 +65,39 @@ def _advances(face: int) -> tuple[dict[int, int], int]:
         return {cp: hmtx[name][0] for cp, name in font.getBestCmap().items()}, font["head"].unitsPerEm
 
 
+@lru_cache(maxsize=200_000)
+def _em_width(word: str, face: int) -> float:
+    """Width of `word` in em (a sheet repeats its words: measured once)."""
+    widths, upem = _advances(face)
+    fallback = widths.get(ord("n"), upem // 2)
+    return sum(widths.get(ord(ch), fallback) for ch in word) / upem
+
+
 def text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
     """Width in pt of `text` on one line in Times New Roman."""
-    widths, upem = _advances(int(bold) + 2 * int(italic))
-    fallback = widths.get(ord("n"), upem // 2)
-    return sum(widths.get(ord(ch), fallback) for ch in text) * size / upem
+    return _em_width(text, int(bold) + 2 * int(italic)) * size
 
 
 def wrapped_lines(text: str, width_pt: float, size: float, bold: bool = False, italic: bool = False) -> int:
     """Lines `text` takes when wrapped at word boundaries in `width_pt` (a word wider than the
     width breaks anywhere, as Calc and Excel do)."""
-    space = text_width(" ", size, bold, italic)
+    face = int(bold) + 2 * int(italic)
+    width = width_pt / size            # in em
+    space = _em_width(" ", face)
     total = 0
     for paragraph in str(text).split("\n"):
         lines, used = 1, 0.0
         for word in paragraph.split():
-            w = text_width(word, size, bold, italic)
-            if used and used + space + w <= width_pt:
+            w = _em_width(word, face)
+            if used and used + space + w <= width:
                 used += space + w
                 continue
             if used:
                 lines += 1
-            if w > width_pt:        # broken across lines
-                extra = math.ceil(w / width_pt) - 1
+            if w > width:           # broken across lines
+                extra = math.ceil(w / width) - 1
                 lines += extra
-                w -= extra * width_pt
+                w -= extra * width
             used = w
         total += lines
     return total
@@ -105,9 +113,33 @@ class Layout:
     widths: dict[int, float]       # column -> width (units of the default font's digit)
 
 
-def _font(cell):
-    f = cell.font
-    return (float(f.sz) if f is not None and f.sz else None, bool(f and f.b), bool(f and f.i))
+@dataclass(frozen=True)
+class _Look:
+    size: float | None
+    bold: bool
+    italic: bool
+    wraps: bool
+    horizontal: str | None
+    bordered: bool
+
+
+def _looker(wb):
+    """cell -> its _Look, read once per combination of font, alignment and border (the style proxies
+    of openpyxl are slow on a 20,000-row sheet)."""
+    cache: dict[tuple[int, int, int], _Look] = {}
+
+    def look(cell) -> _Look:
+        st = cell._style
+        key = (st.fontId, st.alignmentId, st.borderId)
+        found = cache.get(key)
+        if found is None:
+            f, al, b = wb._fonts[st.fontId], wb._alignments[st.alignmentId], wb._borders[st.borderId]
+            found = _Look(float(f.sz) if f is not None and f.sz else None, bool(f and f.b), bool(f and f.i),
+                          bool(al is not None and al.wrap_text), al.horizontal if al is not None else None,
+                          bool(b is not None and b.left is not None and b.left.style))
+            cache[key] = found
+        return found
+    return look
 
 
 def _unit_pt(body_size: float) -> float:
@@ -170,21 +202,18 @@ def lay_out(ws, *, title_rows: tuple[int, int] | None = None, body_size: float =
         widths[c] = float(dim.width) if dim is not None and dim.width else 8.43
     cells = list(_text_cells(ws, last_col))
     spans = _merged_spans(ws)
-    smallest = min([_font(c)[0] or body_size for c in cells] or [body_size])
+    look = _looker(ws.parent)
+    smallest = min([look(c).size or body_size for c in cells] or [body_size])
 
     if stretch_notes:
         for cell in cells:
             if (cell.row, cell.column) in spans or cell.column == last_col:
                 continue
-            size, bold, italic = _font(cell)
-            room = sum(widths[c] for c in range(cell.column, last_col + 1)) * unit
+            lk = look(cell)
             own = widths[cell.column] * unit
-            al = cell.alignment
-            wraps = al is not None and al.wrap_text
-            if wraps or not isinstance(cell.value, str) or (al is not None and al.horizontal not in
-                                                            (None, "general", "left")):
+            if lk.wraps or not isinstance(cell.value, str) or lk.horizontal not in (None, "general", "left"):
                 continue
-            if text_width(cell.value, size or body_size, bold, italic) + CELL_PAD <= own:
+            if text_width(cell.value, lk.size or body_size, lk.bold, lk.italic) + CELL_PAD <= own:
                 continue
             right_empty = all(ws.cell(cell.row, c).value in (None, "") for c in range(cell.column + 1, last_col + 1))
             if not right_empty:
@@ -193,7 +222,6 @@ def lay_out(ws, *, title_rows: tuple[int, int] | None = None, body_size: float =
             al = cell.alignment
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=al.horizontal if al else None)
             spans[(cell.row, cell.column)] = (last_col, cell.row)
-            del room
 
     # The least width of a column: its longest word (capped), for any cell that is not merged.
     floor = {c: 4.0 for c in widths}
@@ -201,19 +229,18 @@ def lay_out(ws, *, title_rows: tuple[int, int] | None = None, body_size: float =
     for cell in cells:
         if (cell.row, cell.column) in spans:
             continue
-        size, bold, italic = _font(cell)
-        size = size or body_size
-        wraps = cell.alignment is not None and cell.alignment.wrap_text
+        lk = look(cell)
+        size = lk.size or body_size
         text = _shown(cell)
-        if wraps:
+        if lk.wraps:
             wrapping.add(cell.column)
-            longest = max((text_width(w, size, bold, italic) for w in text.split()), default=0)
-        elif isinstance(cell.value, str) and not (cell.border and cell.border.left and cell.border.left.style):
+            longest = max((text_width(w, size, lk.bold, lk.italic) for w in text.split()), default=0)
+        elif isinstance(cell.value, str) and not lk.bordered:
             continue     # a label outside a table may run into the empty cell beside it
         else:
-            longest = text_width(text, size, bold, italic)
+            longest = text_width(text, size, lk.bold, lk.italic)
         need = (longest + CELL_PAD) / unit
-        floor[cell.column] = max(floor[cell.column], min(need, TOKEN_CAP) if wraps else need)
+        floor[cell.column] = max(floor[cell.column], min(need, TOKEN_CAP) if lk.wraps else need)
     for c in widths:
         widths[c] = max(widths[c], min(floor[c], TOKEN_CAP if c in wrapping else floor[c]))
 
@@ -266,15 +293,15 @@ def lay_out(ws, *, title_rows: tuple[int, int] | None = None, body_size: float =
         if title_rows else 0
     most = min(MAX_ROW_HEIGHT, page_h * 100 / scale - 2 * ROW_PAD - title_pt - 20)
 
+    measured = [(cell, look(cell), _shown(cell)) for cell in cells]
+
     def measure():
         heights: dict[int, tuple[float, int]] = {}
-        for cell in cells:
-            size, bold, italic = _font(cell)
-            size = size or body_size
+        for cell, lk, text in measured:
+            size = lk.size or body_size
             end_col, end_row = spans.get((cell.row, cell.column), (cell.column, cell.row))
             width = sum(widths[c] for c in range(cell.column, min(end_col, last_col) + 1)) * unit - CELL_PAD
-            wraps = cell.alignment is not None and cell.alignment.wrap_text
-            lines = wrapped_lines(_shown(cell), width, size, bold, italic) if wraps else 1
+            lines = wrapped_lines(text, width, size, lk.bold, lk.italic) if lk.wraps else 1
             need = (lines * size * LINE_FACTOR + ROW_PAD) / (end_row - cell.row + 1)
             for r in range(cell.row, end_row + 1):
                 if need > heights.get(r, (0, 0))[0]:
