@@ -129,11 +129,11 @@ def _looker(wb):
     cache: dict[tuple[int, int, int], _Look] = {}
 
     def look(cell) -> _Look:
-        st = cell._style
-        key = (st.fontId, st.alignmentId, st.borderId)
+        st = cell._style           # None: a cell never styled (the workbook's defaults, index 0)
+        key = (st.fontId, st.alignmentId, st.borderId) if st is not None else (0, 0, 0)
         found = cache.get(key)
         if found is None:
-            f, al, b = wb._fonts[st.fontId], wb._alignments[st.alignmentId], wb._borders[st.borderId]
+            f, al, b = wb._fonts[key[0]], wb._alignments[key[1]], wb._borders[key[2]]
             found = _Look(float(f.sz) if f is not None and f.sz else None, bool(f and f.b), bool(f and f.i),
                           bool(al is not None and al.wrap_text), al.horizontal if al is not None else None,
                           bool(b is not None and b.left is not None and b.left.style))
