@@ -179,7 +179,7 @@ def _series_look(series, style: dict) -> None:
     props.line.solidFill = "000000"
 
 
-def _chart_sheet(ws, charts: dict[str, dict], cutoff: date) -> None:
+def _chart_sheet(ws, charts: dict[str, dict]) -> None:
     """Each chart's figures as a table, then a native Excel bar chart drawn from them below it, within the
     print width (on the next page when the table and the chart do not fit one). A rate with nothing due
     is the report's words, never 0 %; rates print with a decimal comma (PERMILLE_FORMAT) and each names
@@ -190,7 +190,6 @@ def _chart_sheet(ws, charts: dict[str, dict], cutoff: date) -> None:
     from openpyxl.worksheet.pagebreak import Break
 
     from pipeline.text.print_policy import PERMILLE_FORMAT
-    from pipeline.text.vntext import format_date_short
 
     ws.cell(row=1, column=1, value="BIỂU ĐỒ (SỐ LIỆU VÀ BIỂU ĐỒ NHƯ TRONG BÁO CÁO)").font = \
         Font(name=_FONT, size=13, bold=True)
@@ -231,10 +230,7 @@ def _chart_sheet(ws, charts: dict[str, dict], cutoff: date) -> None:
                 if rates:
                     _put(ws, r, text_col, next((seg["text"] for seg in bar["segments"] if seg["text"]), ""))
         last = len(styles) + 1 + rates
-        note = data.get("note") or ""
-        if rates:
-            note = (f"Tỷ lệ của mỗi cơ quan tính trên số nhiệm vụ cơ quan chủ trì có thời hạn đến ngày chốt số liệu "
-                    f"{format_date_short(cutoff)} (ghi trong ngoặc: số đã hoàn thành / số đến hạn). " + note).strip()
+        note = data.get("note") or ""     # the report's note: what each rate is counted on
         if note:
             r += 1
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
@@ -359,7 +355,7 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
     _due_soon_sheet(wb.create_sheet(DUE_SHEET), master, merged, due_soon(master, merged, anchor, due_soon_days),
                     anchor, due_soon_days)
     if charts:
-        _chart_sheet(wb.create_sheet(CHART_SHEET), charts, merged.period.end)
+        _chart_sheet(wb.create_sheet(CHART_SHEET), charts)
 
     ws = wb.create_sheet("Vấn đề")
     _table(ws, "CÁC VẤN ĐỀ PHÁT HIỆN KHI ĐỌC PHIẾU BÁO CÁO",

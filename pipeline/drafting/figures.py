@@ -12,7 +12,7 @@ from pipeline.status.compare import Comparison
 from pipeline.status.merge import DONE_STATUSES, NOT_REPORTED, ONGOING, OPEN_IN_TIME, OPEN_OVERDUE, Merged
 from pipeline.plan.model import Master
 from pipeline.plan.periods import short_label
-from pipeline.text.vntext import format_number, format_percent
+from pipeline.text.vntext import format_date_short, format_number, format_percent
 
 # --------------------------------------------------------------------------- the chart model
 
@@ -113,7 +113,7 @@ def _rate_text(done: int, due: int) -> str:
 def completion_by_agency(master: Master, merged: Merged, comparison: Comparison | None) -> Chart:
     before, now = _captions(merged, comparison)
     cutoff = merged.period.end
-    entries, nothing_due = [], []
+    entries, nothing_due, n_due = [], [], 0     # n_due: the denominators, added up
     for code in master.lead_codes():
         agency = master.agencies[code]
         due = [t for t in master.tasks_of(code) if t.deadline_in_force.due and t.deadline_in_force.due <= cutoff]
@@ -121,6 +121,7 @@ def completion_by_agency(master: Master, merged: Merged, comparison: Comparison 
             nothing_due.append(agency.short_name)
             continue
         done = sum(merged.statuses[t.id].status in DONE_STATUSES for t in due)
+        n_due += len(due)
         rate = 100.0 * done / len(due)
         # the bars read top to bottom like the legend: the previous period (style 0), then this one
         now_style = 1 if comparison else 0
@@ -139,7 +140,8 @@ def completion_by_agency(master: Master, merged: Merged, comparison: Comparison 
     if comparison:
         styles.insert(0, Style(f"Tỷ lệ hoàn thành {comparison.previous.period.label}", "#bfbfbf"))
     title = f"Tỷ lệ hoàn thành nhiệm vụ đến hạn theo cơ quan chủ trì, {merged.period.label}"
-    note = ("Tỷ lệ tính trên các nhiệm vụ có thời hạn đến ngày chốt số liệu. "
+    note = (f"Tỷ lệ tính trên {format_number(n_due)} nhiệm vụ có thời hạn đến ngày chốt số liệu "
+            f"{format_date_short(cutoff)} (trong ngoặc: số đã hoàn thành / số đến hạn của cơ quan). "
             + (f"Không có nhiệm vụ đến hạn: {', '.join(nothing_due)}." if nothing_due else ""))
     alt = f"{title}. " + "; ".join(f"{r.label}: {r.bars[-1].segments[0].text}" for _, _, r in entries) + "."
     return Chart(title, [r for _, _, r in entries], styles, 100.0, note=note.strip(), alt=alt)
