@@ -20,7 +20,7 @@ them; a chart's values, which must stay numbers, use a format whose comma is a l
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from openpyxl.styles import Alignment
@@ -182,56 +182,66 @@ def _shown(cell) -> str:
     return str(v)
 
 
-def lay_out(ws, *, title_rows: tuple[int, int] | None = None, body_size: float = 11,
-            last_col: int | None = None, stretch_notes: bool = True, shrink: tuple[int, ...] = (),
-            orientation: str | None = None, min_heights: dict[int, float] | None = None) -> Layout:
-    """Apply the print policy to a filled sheet. Call it last, after widths and merges are set.
+@dataclass
+class _Grid:
+    """A sheet's text cells as the policy measures them."""
+    ws: object
+    body_size: float
+    last_col: int
+    widths: dict[int, float]          # column -> width in digits of the default font
+    cells: list                       # (cell, _Look, text as shown)
+    spans: dict[tuple[int, int], tuple[int, int]]
 
-    `title_rows`: rows repeated on every page (the table header); `body_size`: the workbook's default
-    font size (column widths count its digits); `shrink`: columns that give up width first when the
-    table is too wide (default: every wrapping column); `orientation` forces one; `min_heights`:
-    rows kept at least this tall (pt), e.g. room to write an answer.
-    Text cells left of the last column that run past the table (titles, notes) are merged to the
-    last column and wrapped, so nothing prints past the page width.
-    """
-    last_col = last_col or ws.max_column
-    unit = _unit_pt(body_size)
+    @property
+    def unit(self) -> float:          # pt per width unit at 100 %
+        return _unit_pt(self.body_size)
+
+    def total_pt(self) -> float:
+        return sum(self.widths.values()) * self.unit
+
+    def span_width_pt(self, cell) -> float:
+        end_col, _ = self.spans.get((cell.row, cell.column), (cell.column, cell.row))
+        return sum(self.widths[c] for c in range(cell.column, min(end_col, self.last_col) + 1)) * self.unit
+
+
+def _grid(ws, body_size: float, last_col: int) -> _Grid:
     widths = {}
     for c in range(1, last_col + 1):
         dim = ws.column_dimensions.get(get_column_letter(c))
         widths[c] = float(dim.width) if dim is not None and dim.width else 8.43
-    cells = list(_text_cells(ws, last_col))
-    spans = _merged_spans(ws)
     look = _looker(ws.parent)
-    smallest = min([look(c).size or body_size for c in cells] or [body_size])
+    cells = [(cell, look(cell), _shown(cell)) for cell in _text_cells(ws, last_col)]
+    return _Grid(ws, body_size, last_col, widths, cells, _merged_spans(ws))
 
-    if stretch_notes:
-        for cell in cells:
-            if (cell.row, cell.column) in spans or cell.column == last_col:
-                continue
-            lk = look(cell)
-            own = widths[cell.column] * unit
-            if lk.wraps or not isinstance(cell.value, str) or lk.horizontal not in (None, "general", "left"):
-                continue
-            if text_width(cell.value, lk.size or body_size, lk.bold, lk.italic) + CELL_PAD <= own:
-                continue
-            right_empty = all(ws.cell(cell.row, c).value in (None, "") for c in range(cell.column + 1, last_col + 1))
-            if not right_empty:
-                continue
-            ws.merge_cells(start_row=cell.row, start_column=cell.column, end_row=cell.row, end_column=last_col)
-            al = cell.alignment
-            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=al.horizontal if al else None)
-            spans[(cell.row, cell.column)] = (last_col, cell.row)
 
-    # The least width of a column: its longest word (capped), for any cell that is not merged.
-    floor = {c: 4.0 for c in widths}
-    wrapping = set()
-    for cell in cells:
-        if (cell.row, cell.column) in spans:
+def _stretch_notes(g: _Grid) -> None:
+    """Left-aligned text running past its cell with nothing to its right (a title, a note) is merged to
+    the last column and wrapped: text past the last column prints on a page of its own."""
+    ws = g.ws
+    for i, (cell, lk, text) in enumerate(g.cells):
+        if (cell.row, cell.column) in g.spans or cell.column == g.last_col:
             continue
-        lk = look(cell)
-        size = lk.size or body_size
-        text = _shown(cell)
+        if lk.wraps or not isinstance(cell.value, str) or lk.horizontal not in (None, "general", "left"):
+            continue
+        if text_width(text, lk.size or g.body_size, lk.bold, lk.italic) + CELL_PAD <= g.widths[cell.column] * g.unit:
+            continue
+        if any(ws.cell(cell.row, c).value not in (None, "") for c in range(cell.column + 1, g.last_col + 1)):
+            continue
+        ws.merge_cells(start_row=cell.row, start_column=cell.column, end_row=cell.row, end_column=g.last_col)
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=lk.horizontal)
+        g.cells[i] = (cell, replace(lk, wraps=True), text)
+        g.spans[(cell.row, cell.column)] = (g.last_col, cell.row)
+
+
+def _floors(g: _Grid) -> tuple[dict[int, float], set[int]]:
+    """The least width of each column (its longest word, capped at TOKEN_CAP for wrapping text; a
+    number or date whole), and the columns that wrap."""
+    floor = {c: 4.0 for c in g.widths}
+    wrapping: set[int] = set()
+    for cell, lk, text in g.cells:
+        if (cell.row, cell.column) in g.spans:
+            continue
+        size = lk.size or g.body_size
         if lk.wraps:
             wrapping.add(cell.column)
             longest = max((text_width(w, size, lk.bold, lk.italic) for w in text.split()), default=0)
@@ -239,37 +249,33 @@ def lay_out(ws, *, title_rows: tuple[int, int] | None = None, body_size: float =
             continue     # a label outside a table may run into the empty cell beside it
         else:
             longest = text_width(text, size, lk.bold, lk.italic)
-        need = (longest + CELL_PAD) / unit
+        need = (longest + CELL_PAD) / g.unit
         floor[cell.column] = max(floor[cell.column], min(need, TOKEN_CAP) if lk.wraps else need)
-    for c in widths:
-        widths[c] = max(widths[c], min(floor[c], TOKEN_CAP if c in wrapping else floor[c]))
+    return floor, wrapping
 
-    least_scale = math.ceil(100 * MIN_PRINT_PT / smallest) / 100
-    total = sum(widths.values()) * unit
-    if orientation is None:
-        orientation = "portrait" if total <= printable_pt("portrait")[0] else "landscape"
-    page_w, page_h = printable_pt(orientation)
-    limit = page_w / least_scale - 1
-    if total > limit:
-        candidates = [c for c in (shrink or sorted(wrapping)) if widths[c] > floor[c]]
-        excess = (total - limit) / unit
-        give = sum(widths[c] - floor[c] for c in candidates)
-        if give > 0:
-            ratio = min(1.0, excess / give)
-            for c in candidates:
-                widths[c] -= (widths[c] - floor[c]) * ratio
-        total = sum(widths.values()) * unit
-        if total > limit:   # floors too wide: every wrapping column narrows alike
-            over = (total - limit) / unit
-            movable = [c for c in widths if c in wrapping] or list(widths)
-            cut = over / sum(widths[c] for c in movable)
-            for c in movable:
-                widths[c] *= 1 - cut
-            total = sum(widths.values()) * unit
-    for c, w in widths.items():
-        ws.column_dimensions[get_column_letter(c)].width = round(w, 2)
-    scale = max(round(100 * least_scale), min(100, math.floor(100 * page_w / total)))
 
+def _fit_width(g: _Grid, floor: dict[int, float], wrapping: set[int], limit_pt: float, shrink) -> None:
+    """Narrow the columns until the table is `limit_pt` wide: first what the shrinking columns have above
+    their floors, then every wrapping column alike."""
+    widths = g.widths
+    if g.total_pt() <= limit_pt:
+        return
+    candidates = [c for c in (shrink or sorted(wrapping)) if widths[c] > floor[c]]
+    excess = (g.total_pt() - limit_pt) / g.unit
+    give = sum(widths[c] - floor[c] for c in candidates)
+    if give > 0:
+        ratio = min(1.0, excess / give)
+        for c in candidates:
+            widths[c] -= (widths[c] - floor[c]) * ratio
+    if g.total_pt() > limit_pt:
+        over = (g.total_pt() - limit_pt) / g.unit
+        movable = [c for c in widths if c in wrapping] or list(widths)
+        cut = over / sum(widths[c] for c in movable)
+        for c in movable:
+            widths[c] *= 1 - cut
+
+
+def _page_setup(ws, orientation: str, scale: int, title_rows, last_col: int) -> None:
     ps = ws.page_setup
     ps.paperSize = ws.PAPERSIZE_A4
     ps.orientation = orientation
@@ -287,48 +293,77 @@ def lay_out(ws, *, title_rows: tuple[int, int] | None = None, body_size: float =
     ws.oddFooter.center.font = "Times New Roman"
     ws.print_area = f"A1:{get_column_letter(last_col)}{ws.max_row}"
 
-    # Row heights from the text. A row must fit a page under the repeated header rows: a row that
-    # would not takes width for its tallest cell from the other wrapping columns.
-    title_pt = sum(ws.row_dimensions[r].height or 15 for r in range(title_rows[0], title_rows[1] + 1)) \
-        if title_rows else 0
-    most = min(MAX_ROW_HEIGHT, page_h * 100 / scale - 2 * ROW_PAD - title_pt - 20)
 
-    measured = [(cell, look(cell), _shown(cell)) for cell in cells]
+def _heights(g: _Grid) -> dict[int, tuple[float, int]]:
+    """Row -> (height in pt its text needs, the column of its tallest single-column cell or 0)."""
+    heights: dict[int, tuple[float, int]] = {}
+    for cell, lk, text in g.cells:
+        size = lk.size or g.body_size
+        end_col, end_row = g.spans.get((cell.row, cell.column), (cell.column, cell.row))
+        lines = wrapped_lines(text, g.span_width_pt(cell) - CELL_PAD, size, lk.bold, lk.italic) if lk.wraps else 1
+        need = (lines * size * LINE_FACTOR + ROW_PAD) / (end_row - cell.row + 1)
+        for r in range(cell.row, end_row + 1):
+            if need > heights.get(r, (0, 0))[0]:
+                heights[r] = (need, cell.column if end_col == cell.column else 0)
+    return heights
 
-    def measure():
-        heights: dict[int, tuple[float, int]] = {}
-        for cell, lk, text in measured:
-            size = lk.size or body_size
-            end_col, end_row = spans.get((cell.row, cell.column), (cell.column, cell.row))
-            width = sum(widths[c] for c in range(cell.column, min(end_col, last_col) + 1)) * unit - CELL_PAD
-            lines = wrapped_lines(text, width, size, lk.bold, lk.italic) if lk.wraps else 1
-            need = (lines * size * LINE_FACTOR + ROW_PAD) / (end_row - cell.row + 1)
-            for r in range(cell.row, end_row + 1):
-                if need > heights.get(r, (0, 0))[0]:
-                    heights[r] = (need, cell.column if end_col == cell.column else 0)
-        return heights
 
-    heights = measure()
-    grown: set[int] = set()      # a column widened for a row is never narrowed for another
+def _fit_rows(g: _Grid, floor: dict[int, float], wrapping: set[int], most: float) -> dict[int, tuple[float, int]]:
+    """A row taller than `most` (a page under the header) takes width for its tallest cell from the other
+    wrapping columns; a column widened for a row is never narrowed for another."""
+    heights = _heights(g)
+    grown: set[int] = set()
     for _ in range(12):
-        worst = max(heights.values(), default=(0, 0))
-        if worst[0] <= most or not worst[1] or worst[1] not in wrapping:
+        need, col = max(heights.values(), default=(0, 0))
+        if need <= most or not col or col not in wrapping:
             break
-        col = worst[1]
         grown.add(col)
-        others = [c for c in wrapping if c not in grown and widths[c] > floor[c] + 1]
-        spare = sum(widths[c] - floor[c] for c in others)
+        others = [c for c in wrapping if c not in grown and g.widths[c] > floor[c] + 1]
+        spare = sum(g.widths[c] - floor[c] for c in others)
         if spare <= 0:
             break
-        move = min(spare, widths[col] * 0.25)
+        move = min(spare, g.widths[col] * 0.25)
         for c in others:
-            widths[c] -= move * (widths[c] - floor[c]) / spare
-        widths[col] += move
-        heights = measure()
-    for c, w in widths.items():
+            g.widths[c] -= move * (g.widths[c] - floor[c]) / spare
+        g.widths[col] += move
+        heights = _heights(g)
+    return heights
+
+
+def lay_out(ws, *, title_rows: tuple[int, int] | None = None, body_size: float = 11,
+            last_col: int | None = None, stretch_notes: bool = True, shrink: tuple[int, ...] = (),
+            orientation: str | None = None, min_heights: dict[int, float] | None = None) -> Layout:
+    """Apply the print policy to a filled sheet. Call it last, after widths and merges are set.
+
+    `title_rows`: rows repeated on every page (the table header); `body_size`: the workbook's default
+    font size (column widths count its digits); `shrink`: columns that give up width first when the
+    table is too wide (default: every wrapping column); `orientation` forces one; `min_heights`:
+    rows kept at least this tall (pt), e.g. room to write an answer; `stretch_notes`: see _stretch_notes.
+    """
+    g = _grid(ws, body_size, last_col or ws.max_column)
+    if stretch_notes:
+        _stretch_notes(g)
+    floor, wrapping = _floors(g)
+    for c in g.widths:
+        g.widths[c] = max(g.widths[c], floor[c])
+
+    smallest = min([lk.size or body_size for _, lk, _ in g.cells] or [body_size])
+    least_scale = math.ceil(100 * MIN_PRINT_PT / smallest) / 100
+    if orientation is None:
+        orientation = "portrait" if g.total_pt() <= printable_pt("portrait")[0] else "landscape"
+    page_w, page_h = printable_pt(orientation)
+    _fit_width(g, floor, wrapping, page_w / least_scale - 1, shrink)
+    scale = max(round(100 * least_scale), min(100, math.floor(100 * page_w / g.total_pt())))
+    _page_setup(ws, orientation, scale, title_rows, g.last_col)
+
+    header = _heights(g)
+    title_pt = sum(header.get(r, (15, 0))[0] for r in range(title_rows[0], title_rows[1] + 1)) if title_rows else 0
+    most = min(MAX_ROW_HEIGHT, page_h * 100 / scale - 2 * ROW_PAD - title_pt - 20)
+    heights = _fit_rows(g, floor, wrapping, most)
+    for c, w in g.widths.items():
         ws.column_dimensions[get_column_letter(c)].width = round(w, 2)
     for r, h in (min_heights or {}).items():
         heights[r] = (max(heights.get(r, (0, 0))[0], h), 0)
     for r, (h, _) in heights.items():
         ws.row_dimensions[r].height = round(min(h, most), 1)
-    return Layout(orientation, scale, widths)
+    return Layout(orientation, scale, g.widths)
