@@ -12,21 +12,15 @@ An edit is kept against the automatic text it was made on («Bản tự động�
 tool's text has changed since, the edit is still used but its block blocks issuing until it is read again.
 A point is settled by editing its block or by «Đã kiểm tra» as the first line of its «Ghi chú», and only
 when the point's fingerprint stands in «Mã điểm» of that row: a point that appears later is open again.
+This module reads the clerk's copy back; the workbook is written by `documents.editorial_workbook`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import openpyxl
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from pipeline.archive.files import put_value, save_workbook_stable
-from pipeline.documents.consolidated import FONT_SIZE, LINE_PT, format_sheet
 from pipeline.drafting.blocks import CHECKED_MARK, STALE_EDIT, Draft, point_digest
 from pipeline.errors import ERROR, WARNING, Problem
 from pipeline.text.textsafe import make_safe
@@ -56,14 +50,6 @@ COL_CODE, COL_LABEL, COL_AUTO, COL_TEXT, COL_INCLUDE, COL_NOTE, COL_POINTS, COL_
 REOPENED = "[Có điểm mới chưa kiểm tra: xem «Điểm cần xem», xóa dòng này khi đã xem]"
 # Line and paragraph separators a pasted text may carry: each is a line break.
 _LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\u0085": "\n", "\x0b": "\n", "\x0c": "\n"})
-
-FONT = "Times New Roman"
-_THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_EDIT_FILL = PatternFill("solid", fgColor="FFF9E5")
-_POINT_FILL = PatternFill("solid", fgColor="FCE4D6")
-_HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
-
 
 @dataclass
 class Edit:
@@ -233,89 +219,11 @@ def settle_points(draft: Draft, edits: dict[str, Edit]) -> None:
                     p.settled = True
 
 
-# --------------------------------------------------------------------------- write the workbook
-
-def _points_text(block) -> str:
-    lines = []
-    for p in block.points:
-        if p.settled:
-            continue
-        mark = "[Cần xử lý trước khi ban hành] " if p.blocking else ""
-        lines.append(f"- {mark}{p.message}")
-    return "\n".join(lines)
-
-
-def _note_for(block, e) -> str:
-    """The clerk's note, carried; a settled block with a new point says so first, so the old mark no
-    longer counts until the clerk has looked (and deletes that line)."""
+def note_to_write(block, e: Edit | None) -> str:
+    """The clerk's note as the next workbook carries it; a settled block with a new point says so first,
+    so the old mark no longer counts until the clerk has looked (and deletes that line)."""
     note = e.note if e else ""
     acted = e is not None and (block.edited or is_checked(note))
     if acted and any(not p.settled for p in block.points) and not _reopened(note):
         return f"{REOPENED}\n{note}" if note else REOPENED
     return note
-
-
-def write_editorial(path: Path, draft: Draft, period_code: str, period_label: str, plan_number: str,
-                    edits: dict[str, Edit] | None = None, stamp: datetime | None = None) -> Path:
-    """`stamp` dates the file (the document's date), so equal inputs give equal bytes."""
-    edits = edits or {}
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    font, bold = Font(name=FONT, size=FONT_SIZE), Font(name=FONT, size=FONT_SIZE, bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    put_value(ws.cell(1, 1), f"BIÊN TẬP NỘI DUNG BÁO CÁO {period_label.upper()}").font = Font(name=FONT, size=13,
-                                                                                                  bold=True)
-    put_value(ws.cell(2, 1), "Sửa câu chữ ở cột «Nội dung biên tập» (để trống: giữ bản tự động); chọn «Không» ở cột "
-                             "«Đưa vào báo cáo» để bỏ khối; khi đã xem các điểm cần xem của một khối, ghi «Đã kiểm tra» "
-                             "ở dòng đầu của ô «Ghi chú» (ghi chú khác viết ở dòng sau). Lưu tệp vào thư mục phiếu của kỳ (input/<kỳ>/bien-tap.xlsx) rồi chạy lại báo cáo: "
-                             "bản Word và PDF dùng cùng nội dung đã biên tập.").font = font
-    ws.cell(2, 1).alignment = wrap
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
-    for col, (title, width, _) in enumerate(COLUMNS, start=1):
-        cell = put_value(ws.cell(HEADER_ROW, col), title)
-        cell.font, cell.border, cell.fill = bold, _BORDER, _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        ws.column_dimensions[cell.column_letter].width = width
-
-    row = FIRST_ROW
-    for block in draft.blocks:
-        e = edits.get(block.code)
-        values = {COL_CODE: block.code, COL_LABEL: block.label, COL_AUTO: block.auto,
-                  COL_TEXT: e.text if e else "", COL_INCLUDE: (YES if e.include else NO) if e else YES,
-                  COL_NOTE: _note_for(block, e), COL_POINTS: _points_text(block),
-                  COL_DIGESTS: " ".join(block.digests)}
-        for col, value in values.items():
-            cell = put_value(ws.cell(row, col), value)
-            cell.font, cell.border = font, _BORDER
-            cell.alignment = wrap if col != COL_DIGESTS else Alignment(vertical="top")   # no height from it
-            editable = COLUMNS[col - 1][2]
-            cell.protection = Protection(locked=not editable)
-            if editable:
-                cell.fill = _EDIT_FILL
-            elif col == COL_POINTS and value:
-                cell.fill = _POINT_FILL
-        row += 1
-    last = row - 1
-
-    dv = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True, showErrorMessage=True,
-                        errorTitle="Đưa vào báo cáo", error=f"Chọn «{YES}» hoặc «{NO}».")
-    dv.add(f"E{FIRST_ROW}:E{max(last, FIRST_ROW)}")
-    ws.add_data_validation(dv)
-    ws.column_dimensions[get_column_letter(COL_DIGESTS)].hidden = True
-    ws.freeze_panes = ws.cell(FIRST_ROW, 3)
-    format_sheet(ws, header_row=HEADER_ROW)   # the workbook's print rules and row heights from the text
-    ws.row_dimensions[2].height = 3 * LINE_PT  # the merged note spans the whole width
-    ws.protection.sheet = True
-    ws.protection.formatRows = False
-    ws.protection.formatColumns = False
-
-    meta = wb.create_sheet(META_SHEET)
-    for r, (k, v) in enumerate((("kind", KIND), ("period_code", period_code), ("plan", plan_number)), start=1):
-        put_value(meta.cell(r, 1), k)
-        put_value(meta.cell(r, 2), v)
-    meta.sheet_state = "veryHidden"
-    wb.properties.creator = "baocao-pipeline"
-    if stamp:
-        wb.properties.created = wb.properties.modified = stamp
-    return save_workbook_stable(wb, path)

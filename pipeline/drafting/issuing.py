@@ -20,8 +20,8 @@ from datetime import date, timedelta
 from pipeline.drafting.blocks import (DATE_AFTER_CUTOFF, DONE_AFTER_CUTOFF, DONE_AFTER_ISSUE, FUTURE_DATE,
                                       Block, Draft)
 from pipeline.errors import ERROR, PipelineError, Problem
-from pipeline.drafting.merge import STATUS_DONE, Merged
 from pipeline.plan.model import Master
+from pipeline.status.merge import STATUS_DONE, Merged
 from pipeline.plan.periods import Period
 from pipeline.text.vntext import format_date_short
 
