@@ -10,7 +10,8 @@ REJECTED_ROW = "rejected_row"
 DONE_AFTER_ISSUE = "done_after_issue"
 STALE_EDIT = "stale_edit"           # the block's automatic text changed after the clerk edited it
 FUTURE_DATE = "future_date"         # printed text cites a day after the issue date
-BLOCKING_KINDS = (UNDATED_DONE, REJECTED_ROW, DONE_AFTER_ISSUE, STALE_EDIT, FUTURE_DATE)
+REREAD = "reread"                   # the workbook said «new point» on a settled block; the clerk has not cleared it
+BLOCKING_KINDS = (UNDATED_DONE, REJECTED_ROW, DONE_AFTER_ISSUE, STALE_EDIT, FUTURE_DATE, REREAD)
 # Points to read: rewritten or withheld sentences, silent agencies, late completions.
 REWRITTEN = "rewritten"
 WITHHELD = "withheld"

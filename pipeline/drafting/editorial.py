@@ -21,7 +21,7 @@ from pathlib import Path
 
 import openpyxl
 
-from pipeline.drafting.blocks import CHECKED_MARK, STALE_EDIT, Draft, point_digest
+from pipeline.drafting.blocks import CHECKED_MARK, REREAD, STALE_EDIT, Draft, point_digest
 from pipeline.errors import ERROR, WARNING, Problem
 from pipeline.text.textsafe import make_safe
 from pipeline.text.vntext import clean_cell, fold
@@ -198,6 +198,9 @@ def apply_edits(draft: Draft, edits: dict[str, Edit], source: str) -> list[Probl
             block.text = e.text
         block.include = e.include
         block.edited = bool(e.text) or not e.include
+        if _reopened(e.note):
+            block.point(REREAD, "Khối đã có điểm mới (hoặc số liệu mới) sau lần kiểm tra trước: đọc lại khối, rồi xóa "
+                                "dòng «[Có điểm mới chưa kiểm tra…]» ở đầu cột «Ghi chú».")
         if block.edited and not _same(e.baseline, block.auto):
             block.point(STALE_EDIT, "Bản tự động của khối này đã thay đổi sau khi biên tập (có số liệu mới): đọc lại "
                                     "nội dung biên tập cho khớp số liệu.")
