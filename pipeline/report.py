@@ -151,6 +151,7 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
         check_issue_date(issue.date, period, today or date.today())
     master = plan.as_of(period.end)
     folder = Path(input_dir or config.input_dir / period.code)
+    out.check_folder(Path(output_root) / period.code)
     if not folder.is_dir():   # before the output folder is made: a mistyped period leaves nothing behind
         raise PipelineError(f"Không tìm thấy thư mục phiếu báo cáo «{out.shown(folder)}» của {period.label}; "
                             "chép phiếu các cơ quan vào thư mục đó rồi chạy lại.")

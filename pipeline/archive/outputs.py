@@ -64,6 +64,13 @@ def check_no_overlap(out_dir: Path, protected: list[tuple[str, Path]]) -> None:
 
 def ensure_folder(folder: Path) -> Path:
     """Create the folder (per umask); a period folder may be a symlink to an existing folder."""
+    folder = check_folder(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def check_folder(folder: Path) -> Path:
+    """Refuse a folder that cannot be one (a dangling link, a file), touching nothing."""
     folder = Path(folder)
     if folder.is_symlink() and not folder.exists():
         raise PipelineError(f"«{shown(folder)}» là liên kết tới «{os.readlink(folder)}», một thư mục không tồn tại; "
@@ -71,7 +78,6 @@ def ensure_folder(folder: Path) -> Path:
     if folder.exists() and not folder.is_dir():
         raise PipelineError(f"«{shown(folder)}» là một tệp, không phải thư mục; hãy đổi tên tệp đó hoặc chọn "
                             "thư mục kết quả khác.")
-    folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
