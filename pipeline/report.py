@@ -44,6 +44,7 @@ class ReportResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     kept_aside: list[tuple[str, str]] = field(default_factory=list)  # files in the way, renamed (name, new)
     notices: list[str] = field(default_factory=list)  # what was moved for safety, for the user
+    blockers: list[Blocker] = field(default_factory=list)   # what would stop issuing this draft (issue_blockers)
 
     @property
     def clean(self) -> bool:
@@ -177,7 +178,7 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
                                                           f"ban hành ngày {day}; số văn bản là duy nhất trong một năm "
                                                           "(Nghị định 30/2020): kiểm tra lại số do văn thư cấp.",
                                             WARNING))
-        draft, edits, editorial_in, _ = _draft(config, master, merged, collection, folder, issue, problems, comparison,
+        draft, edits, editorial_in, blockers = _draft(config, master, merged, collection, folder, issue, problems, comparison,
                                                history)
         context = build_context(config, master, merged, issue, draft, comparison=comparison)
         problems += silent_agency_problems(master, merged, folder)
@@ -198,6 +199,7 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
         rows_read=collection.rows_read, rows_accepted=collection.rows_accepted,
         rows_rejected=collection.rows_rejected, files=files,
         outputs={k: target / p.name for k, p in outputs.items()}, kept_aside=done.kept_aside, notices=run.notices,
+        blockers=blockers,
     )
 
 

@@ -206,6 +206,9 @@ def test_case_2_an_inserted_column_is_a_problem_and_nothing_of_it_is_printed(rev
         ws.cell(r, 4).value = "Nguyễn Văn Tên Lạ"
     wb.save(reviewed / "bien-tap.xlsx")
     draft = _draft(reviewed, tmp_path / "draft")
+    # the gate names the workbook's cell; the marks in it were not used, so the sample's points are open again
+    assert ("bien-tap.xlsx", HEADER_ROW, "Nội dung biên tập") in [(b.file, b.row, b.column) for b in draft.blockers]
+    assert {b.code for b in draft.blockers if b.code} == {"PL.III.2", "PL.III.13"}   # PL.I.5 blocks once issued
     problem = next(p for p in draft.problems if p.file == "bien-tap.xlsx" and p.severity == ERROR)
     assert (problem.sheet, problem.row, problem.column) == (SHEET, HEADER_ROW, "Nội dung biên tập")
     assert "Tiêu đề cột thứ 4 phải là «Nội dung biên tập», đang là «Người sửa»" in problem.message
