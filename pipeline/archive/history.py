@@ -197,7 +197,7 @@ def set_aside_if_damaged(path: Path) -> Problem | None:
         return None
     why = None
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+        con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
         try:
             if con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 why = "tệp bị hỏng"

@@ -81,9 +81,10 @@ def mark_future_dates(draft: Draft, master: Master, period: Period, when: date |
 
     for block in draft.blocks:
         mark(block, block.printed, "Nội dung khối")
-    for task_id, block in draft.summaries.items():
-        if block.include and task_id in {t.id for t in master.tasks}:
-            mark(block, master.task(task_id).content, f"Nội dung nhiệm vụ {task_id} (Phụ lục)")
+    for task in master.tasks:
+        block = draft.summaries.get(task.id)
+        if block is not None and block.include:
+            mark(block, task.content, f"Nội dung nhiệm vụ {task.id} (Phụ lục)")
 
 
 def mark_done_after_issue(draft: Draft, merged: Merged, when: date) -> None:
