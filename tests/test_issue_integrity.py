@@ -292,7 +292,8 @@ def _hold(db: Path, how: str) -> subprocess.Popen:
     """Another process holding a lock on the record file until its stdin closes."""
     code = ("import sqlite3, sys\n"
             f"con = sqlite3.connect({str(db)!r}, isolation_level=None)\n"
-            f"con.execute('BEGIN {how}')\n"
+            + (f"con.execute('BEGIN {how}')\n" if how != "READ" else
+               "con.execute('BEGIN'); con.execute('SELECT COUNT(*) FROM run').fetchone()\n") +
             "print('held', flush=True)\n"
             "sys.stdin.read()\n"
             "con.execute('ROLLBACK')\n")
@@ -326,12 +327,14 @@ def test_case_3_a_locked_record_file_stops_the_issue_before_any_file(reviewed, t
     assert (record.kind, record.number) == ("issued", "45")
 
 
-def test_case_3_a_record_that_cannot_be_written_swaps_no_file_in(reviewed, tmp_path):
-    """A writer's lock (readers may read): the record is written last, so the failure comes after staging."""
+@pytest.mark.parametrize("lock", ["IMMEDIATE", "READ"])
+def test_case_3_a_record_that_cannot_be_written_swaps_no_file_in(reviewed, tmp_path, lock):
+    """Another writer's lock, or a viewer's open read (readers may read): the record is written after staging,
+    before the swap, so the failure leaves every file as it was."""
     out = tmp_path / "out"
     _draft(reviewed, out)
     before = sorted(p.name for p in (out / "2022-Q3").iterdir())
-    holder = _hold(out / "lich-su.sqlite", "IMMEDIATE")
+    holder = _hold(out / "lich-su.sqlite", lock)
     try:
         with pytest.raises(PipelineError) as err:
             _issue(reviewed, out)

@@ -257,7 +257,9 @@ def recording(path: Path, master: Master, merged: Merged, plan_number: str, docu
         con = _connect(path)
     try:
         with _errors(path, writing=True):
-            con.execute("BEGIN IMMEDIATE")
+            # exclusive from the start: a reader (a SQLite viewer left open) can then never make the COMMIT
+            # fail after the files were swapped in; it makes this BEGIN wait, then fail, before any swap
+            con.execute("BEGIN EXCLUSIVE")
             now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
             if kind == ISSUED:
                 if con.execute("SELECT 1 FROM run WHERE period_code=? AND kind=? AND number=?",
