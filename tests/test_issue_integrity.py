@@ -603,3 +603,16 @@ def test_a_period_with_no_input_folder_leaves_nothing(tmp_path):
     with pytest.raises(PipelineError, match="Không tìm thấy thư mục phiếu báo cáo"):
         build_report(CONFIG, "2022-Q4", tmp_path / "out", input_dir=tmp_path / "khong-co" / "2022-Q4")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_workbook_from_before_the_fingerprints_is_used_but_settles_nothing(reviewed, tmp_path):
+    wb = openpyxl.load_workbook(reviewed / "bien-tap.xlsx")
+    ws = wb[SHEET]
+    ws.delete_cols(COL_DIGESTS)
+    ws.cell(_rows(ws)["III.ket-qua"], COL_TEXT).value = "Đoạn biên tập trên tệp mẫu cũ."
+    wb.save(reviewed / "bien-tap.xlsx")
+    draft = _draft(reviewed, tmp_path / "draft")
+    assert any(p.message.startswith("Tệp biên tập theo mẫu cũ (chưa có cột «Mã điểm»)") for p in draft.problems)
+    assert "Đoạn biên tập trên tệp mẫu cũ." in _docx_text(draft.outputs["docx"])
+    with pytest.raises(PipelineError, match=r"\[PL\.III\.13\]"):   # its marks vouch for no listed point
+        _issue(reviewed, tmp_path / "out")
