@@ -130,13 +130,26 @@ def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folde
         editorial_in = None
     mark_future_dates(draft, master, merged.period, issue.date if issue else None)
     settle_points(draft, edits)
-    looked = [Problem(p.name, f"Tệp bản ghi hỏng «{p.name}» đã được để riêng; xem tệp đó rồi chuyển nó ra khỏi thư mục "
-                              f"«{p.parent.name}» trước khi lập bản phát hành.", ERROR) for p in set_aside_files(history.parent)]
     name = f"{folder.name}/{EDITORIAL_FILE}"
-    blockers = issue_blockers(draft, name, [*found, *looked])
+    blockers = issue_blockers(draft, name, [*found, *_records_set_aside(history)])
     if issue:
         refuse_if_blocked(blockers, name)
     return draft, edits, editorial_in, blockers
+
+
+def _records_set_aside(history: Path) -> list[Problem]:
+    """Damaged record files set aside: issuing waits until the clerk has looked and moved them away."""
+    return [Problem(p.name, f"Tệp bản ghi hỏng «{p.name}» đã được để riêng; xem tệp đó rồi chuyển nó ra khỏi thư mục "
+                            f"«{p.parent.name}» trước khi lập bản phát hành.", ERROR)
+            for p in set_aside_files(history.parent)]
+
+
+def _number_used_elsewhere(history: Path, period: Period, issue: Issue) -> list[Problem]:
+    """Numbers are unique per issuing body and calendar year (Nghị định 30/2020): another period's use is a warning."""
+    return [Problem(HISTORY_FILE, f"Số {issue.number_text} đã được dùng cho báo cáo kỳ {other} ban hành ngày {day}; số "
+                                  "văn bản là duy nhất trong một năm (Nghị định 30/2020): kiểm tra lại số do văn thư "
+                                  "cấp.", WARNING)
+            for other, day in issued_in_year(history, issue.date.year, issue.number_text) if other != period.code]
 
 
 def build_report(config_path: Path, period_code: str, output_root: Path, input_dir: Path | None = None,
@@ -172,14 +185,9 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
                                                  "cơ quan báo cáo chưa hoàn thành; cần xác minh.", WARNING))
         if issue:
             check_document_dates(merged, issue.date)
-            for other, day in issued_in_year(history, issue.date.year, issue.number_text):
-                if other != period.code:
-                    problems.append(Problem(HISTORY_FILE, f"Số {issue.number_text} đã được dùng cho báo cáo kỳ {other} "
-                                                          f"ban hành ngày {day}; số văn bản là duy nhất trong một năm "
-                                                          "(Nghị định 30/2020): kiểm tra lại số do văn thư cấp.",
-                                            WARNING))
-        draft, edits, editorial_in, blockers = _draft(config, master, merged, collection, folder, issue, problems, comparison,
-                                               history)
+            problems += _number_used_elsewhere(history, period, issue)
+        draft, edits, editorial_in, blockers = _draft(config, master, merged, collection, folder, issue, problems,
+                                                      comparison, history)
         context = build_context(config, master, merged, issue, draft, comparison=comparison)
         problems += silent_agency_problems(master, merged, folder)
         stamp = datetime.fromisoformat(context["meta"]["DocumentDate"])
