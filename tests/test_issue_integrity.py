@@ -637,3 +637,17 @@ def test_a_workbook_from_before_the_fingerprints_is_used_but_settles_nothing(rev
     assert "Đoạn biên tập trên tệp mẫu cũ." in _docx_text(draft.outputs["docx"])
     with pytest.raises(PipelineError, match=r"\[PL\.III\.13\]"):   # its marks vouch for no listed point
         _issue(reviewed, tmp_path / "out")
+
+
+def test_a_record_file_with_damaged_pages_is_set_aside_too(tmp_path):
+    folder = copy_sample(tmp_path / "in")
+    out = tmp_path / "out"
+    _draft(folder, out)
+    db = out / "lich-su.sqlite"
+    data = bytearray(db.read_bytes())
+    data[4096:12288] = b"\xff" * 8192          # pages 2 and 3 overwritten: the header still says SQLite
+    db.write_bytes(bytes(data))
+    draft = _draft(folder, out)
+    assert any("«lich-su.sqlite» không dùng được" in p.message and "lich-su.hong-1.sqlite" in p.message
+               for p in draft.problems)
+    assert (out / "lich-su.hong-1.sqlite").read_bytes() == bytes(data)
