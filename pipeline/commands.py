@@ -75,13 +75,17 @@ def cmd_templates(args) -> int:
     generated = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
     protected = [("thư mục cấu hình", config.input_dir), ("thư mục bảng nhiệm vụ", config.master_path.parent)]
     with out.period_run(period_dir, f"Kỳ báo cáo {period.code}", protected), out.environment_errors(period_dir):
-        record = previous_record(config, plan, period, args.output / HISTORY_FILE, [])
+        found = []
+        record = previous_record(config, plan, period, args.output / HISTORY_FILE, found)
         carried = carried_of(record)
         paths = write_agency_workbooks(master, period, out_dir, generated_at=generated, config=config,
                                        carried=carried)
     _out(f"Đã tạo {len(paths)} phiếu báo cáo {period.label} trong {out_dir}:")
     for p in paths:
         _out(f"  {p.name}")
+    for p in found:
+        if p.message.startswith("Tệp bản ghi các kỳ"):   # a damaged record set aside: said once, here
+            _out(f"  ({p.message})")
     _out(_carried_line(record, previous_period(period), args.output / HISTORY_FILE, config.input_dir, master,
                        carried, ISSUED))
     return EXIT_OK
@@ -157,7 +161,14 @@ def _issue_of(args):
         raise PipelineError("Bản phát hành cần cả số (--so) và ngày ban hành (--ngay); bản dự thảo không ghi cả hai.")
     if args.replace_issued and args.so is None:
         raise PipelineError("--ghi-de-ban-phat-hanh chỉ dùng cùng --so và --ngay (lập lại một bản phát hành).")
+    if args.so is not None and args.so > MAX_NUMBER:
+        shown = str(args.so) if len(str(args.so)) <= 12 else str(args.so)[:8] + "…"
+        raise PipelineError(f"Số văn bản «{shown}» quá lớn: số do văn thư cấp đánh lại từ 01 mỗi năm (Nghị định "
+                            f"30/2020), không quá {format_number(MAX_NUMBER)}; kiểm tra lại --so.")
     return Issue(args.so, args.ngay) if args.so else None
+
+
+MAX_NUMBER = 999_999   # numbers restart at 01 each year; a longer one is a typing slip (and an over-long name)
 
 
 def cmd_don_doc(args) -> int:

@@ -16,12 +16,14 @@ from pipeline.drafting.blocks import Draft
 from pipeline.drafting.body import draft_report
 from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
 from pipeline.drafting.figures import report_charts
-from pipeline.drafting.editorial import apply_edits, read_edits
+from pipeline.drafting.editorial import apply_edits, read_edits, settle_points
 from pipeline.documents.editorial_workbook import write_editorial
-from pipeline.drafting.issuing import check_cited_dates, check_issue_date, mark_done_after_issue, refuse_if_unsettled
-from pipeline.errors import WARNING, Problem
+from pipeline.drafting.issuing import (Blocker, check_document_dates, check_issue_date, issue_blockers,
+                                       mark_done_after_issue, mark_future_dates, refuse_if_blocked)
+from pipeline.errors import ERROR, WARNING, PipelineError, Problem
 from pipeline.archive.history import FILENAME as HISTORY_FILE
-from pipeline.archive.history import previous_period, read_record, write_record
+from pipeline.archive.history import (issued_in_year, previous_period, read_record, recording, set_aside_files,
+                                      set_aside_if_damaged)
 from pipeline.status.compare import Comparison, PeriodRecord, compare, record_of
 from pipeline.plan.master import Master, load_master
 from pipeline.status.merge import Merged, merge
@@ -42,6 +44,7 @@ class ReportResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     kept_aside: list[tuple[str, str]] = field(default_factory=list)  # files in the way, renamed (name, new)
     notices: list[str] = field(default_factory=list)  # what was moved for safety, for the user
+    blockers: list[Blocker] = field(default_factory=list)   # what would stop issuing this draft (issue_blockers)
 
     @property
     def clean(self) -> bool:
@@ -61,6 +64,9 @@ def previous_record(config: PlanConfig, plan: Master, period: Period, history: P
     from pipeline.collection.collect import collect
 
     before = previous_period(period)
+    damaged = set_aside_if_damaged(history)   # a damaged record never blocks the work: rebuilt from inputs
+    if damaged:
+        problems.append(damaged)
     record = read_record(history, before)
     folder = config.input_dir / before.code
     if record is None and folder.is_dir():
@@ -106,23 +112,44 @@ def carried_of(record: PeriodRecord | None):
 
 
 def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folder: Path, issue: Issue | None,
-           problems: list[Problem], comparison: Comparison | None) -> tuple[Draft, dict, Path | None]:
-    """The drafted report with the clerk's edits (input/<period>/bien-tap.xlsx) applied."""
+           problems: list[Problem], comparison: Comparison | None,
+           history: Path) -> tuple[Draft, dict, Path | None, list[Blocker]]:
+    """The drafted report with the clerk's edits (input/<period>/bien-tap.xlsx) applied, and what blocks
+    issuing it (an issued run is refused here, before anything is written)."""
     superseded = [f.path.name for f in collection.files if f.outcome == "superseded"]
     draft = draft_report(config, master, merged, collection.rejected, superseded, comparison=comparison,
                          charts=report_charts(master, merged, comparison))
     if issue:
         mark_done_after_issue(draft, merged, issue.date)
-    edits, editorial_in = {}, folder / EDITORIAL_FILE
+    edits, editorial_in, found = {}, folder / EDITORIAL_FILE, []
     if editorial_in.is_file():
         edits, found = read_edits(editorial_in, merged.period.code, config.plan_number)
         problems.extend(found)
         problems.extend(apply_edits(draft, edits, editorial_in.name))
     else:
         editorial_in = None
+    mark_future_dates(draft, master, merged.period, issue.date if issue else None)
+    settle_points(draft, edits)
+    name = f"{folder.name}/{EDITORIAL_FILE}"
+    blockers = issue_blockers(draft, name, [*found, *_records_set_aside(history)])
     if issue:
-        refuse_if_unsettled(draft, f"{folder.name}/{EDITORIAL_FILE}")
-    return draft, edits, editorial_in
+        refuse_if_blocked(blockers, name)
+    return draft, edits, editorial_in, blockers
+
+
+def _records_set_aside(history: Path) -> list[Problem]:
+    """Damaged record files set aside: issuing waits until the clerk has looked and moved them away."""
+    return [Problem(p.name, f"Tệp bản ghi hỏng «{p.name}» đã được để riêng; xem tệp đó rồi chuyển nó ra khỏi thư mục "
+                            f"«{p.parent.name}» trước khi lập bản phát hành.", ERROR)
+            for p in set_aside_files(history.parent)]
+
+
+def _number_used_elsewhere(history: Path, period: Period, issue: Issue) -> list[Problem]:
+    """Numbers are unique per issuing body and calendar year (Nghị định 30/2020): another period's use is a warning."""
+    return [Problem(HISTORY_FILE, f"Số {issue.number_text} đã được dùng cho báo cáo kỳ {other} ban hành ngày {day}; số "
+                                  "văn bản là duy nhất trong một năm (Nghị định 30/2020): kiểm tra lại số do văn thư "
+                                  "cấp.", WARNING)
+            for other, day in issued_in_year(history, issue.date.year, issue.number_text) if other != period.code]
 
 
 def build_report(config_path: Path, period_code: str, output_root: Path, input_dir: Path | None = None,
@@ -138,6 +165,10 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
         check_issue_date(issue.date, period, today or date.today())
     master = plan.as_of(period.end)
     folder = Path(input_dir or config.input_dir / period.code)
+    out.check_folder(Path(output_root) / period.code)
+    if not folder.is_dir():   # before the output folder is made: a mistyped period leaves nothing behind
+        raise PipelineError(f"Không tìm thấy thư mục phiếu báo cáo «{out.shown(folder)}» của {period.label}; "
+                            "chép phiếu các cơ quan vào thư mục đó rồi chạy lại.")
     protected = [("thư mục phiếu của kỳ", folder), ("thư mục cấu hình", config.input_dir),
                  ("thư mục bảng nhiệm vụ", config.master_path.parent)]
     history = Path(output_root) / HISTORY_FILE
@@ -152,10 +183,12 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
         for task_id in comparison.backwards if comparison else ():
             problems.append(Problem(folder.name, f"Nhiệm vụ {task_id}: {previous.period.label} đã hoàn thành, kỳ này "
                                                  "cơ quan báo cáo chưa hoàn thành; cần xác minh.", WARNING))
-        draft, edits, editorial_in = _draft(config, master, merged, collection, folder, issue, problems, comparison)
-        context = build_context(config, master, merged, issue, draft, comparison=comparison)
         if issue:
-            check_cited_dates(context, issue.date)
+            check_document_dates(merged, issue.date)
+            problems += _number_used_elsewhere(history, period, issue)
+        draft, edits, editorial_in, blockers = _draft(config, master, merged, collection, folder, issue, problems,
+                                                      comparison, history)
+        context = build_context(config, master, merged, issue, draft, comparison=comparison)
         problems += silent_agency_problems(master, merged, folder)
         stamp = datetime.fromisoformat(context["meta"]["DocumentDate"])
         project = config.path.parent.parent  # paths are recorded relative to it: same bytes in any clone
@@ -164,15 +197,17 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
         with out.environment_errors(run.period_dir), out.staging(run.period_dir) as tmp_dir:
             outputs = _write_outputs(tmp_dir, config, master, period, merged, context, problems, files, stamp,
                                      collection, issue, project, with_pdf, editorial)
-            done = out.commit(tmp_dir, run.target, [p.name for p in outputs.values()], draft_only=issue is None)
-        with out.environment_errors(history.parent):
-            write_record(history, master, merged, config.plan_number, stamp.date(), issue.number_text if issue else "")
+            # the record first, in a transaction held open while the files are swapped in: both or neither
+            with recording(history, master, merged, config.plan_number, stamp.date(),
+                           issue.number_text if issue else "", replace=replace_issued):
+                done = out.commit(tmp_dir, run.target, [p.name for p in outputs.values()], draft_only=issue is None)
     target = run.target
     return ReportResult(
         out_dir=target, period=period, master=master, merged=merged, problems=problems,
         rows_read=collection.rows_read, rows_accepted=collection.rows_accepted,
         rows_rejected=collection.rows_rejected, files=files,
         outputs={k: target / p.name for k, p in outputs.items()}, kept_aside=done.kept_aside, notices=run.notices,
+        blockers=blockers,
     )
 
 

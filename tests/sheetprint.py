@@ -124,12 +124,13 @@ def _cell_text(value) -> str:
 
 
 def cell_tokens(path: Path, sheet: str) -> list[str]:
-    """The words of every non-empty cell of the sheet's print area (formulas excluded)."""
+    """The words of every non-empty cell of the sheet's print area (formulas and hidden columns excluded)."""
     ws = openpyxl.load_workbook(path)[sheet]
+    hidden = {letter for letter, dim in ws.column_dimensions.items() if dim.hidden}
     out = []
     for row in ws.iter_rows():
         for cell in row:
-            if cell.data_type == "f":
+            if cell.data_type == "f" or cell.column_letter in hidden:     # a hidden column does not print
                 continue
             out += _cell_text(cell.value).split()
     return out

@@ -204,14 +204,21 @@ def test_impossible_issue_dates_are_refused(tmp_path, day, words):
         build_report(CONFIG, "2022-Q3", tmp_path, issue=Issue(45, day), today=TODAY)
 
 
-def test_issue_date_before_a_date_the_report_cites_is_refused(first, tmp_path):
+def test_a_later_date_in_an_edit_is_a_point_the_clerk_settles(first, tmp_path):
+    """A day after the issue date in printed text is a review point, not a wall (issue 18 §5)."""
     folder = copy_sample(tmp_path / "in")
     settle_all(first.outputs["editorial"], folder / "bien-tap.xlsx")
     _edit(folder / "bien-tap.xlsx", folder / "bien-tap.xlsx",
           {"III.ket-qua": {COL_TEXT: "Ủy ban nhân dân tỉnh đã có Công văn số 99/UBND-TH ngày 18/9/2022 đôn đốc."}})
-    with pytest.raises(PipelineError, match=r"Ngày ban hành 15/9/2022 trước ngày 18/9/2022 mà báo cáo dẫn"):
+    with pytest.raises(PipelineError, match=r"\[III.ket-qua\] Nội dung khối có ngày 18/9/2022") as err:
         build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=folder, issue=Issue(45, date(2022, 9, 15)),
                      today=TODAY)
+    assert "2022-Q3/bien-tap.xlsx, dòng" in str(err.value) and "cột «Ghi chú»" in str(err.value)
+    draft = build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=folder, with_pdf=False)
+    settle_all(draft.outputs["editorial"], folder / "bien-tap.xlsx")   # the clerk reads the point and marks it
+    issued = build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=folder, issue=Issue(45, date(2022, 9, 15)),
+                          today=TODAY, with_pdf=False)
+    assert "ngày 18/9/2022 đôn đốc" in _docx_text(issued.outputs["docx"])
 
 
 def test_cli_refusal_is_one_vietnamese_message(tmp_path):

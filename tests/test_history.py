@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from pipeline.archive.history import previous_period, read_record, write_record
+from pipeline.errors import PipelineError
 from pipeline.status.compare import Answer, compare
 from pipeline.status.merge import merge
 from pipeline.plan.periods import parse_period
@@ -37,19 +38,20 @@ def test_draft_replaced_issued_kept(tmp_path, master):
     done = merge(master, Q3, _rows(("SKHDT", "II.7", "Đã hoàn thành", "2022-06-20", 100.0, "Trình Đề án", "", "",
                                     "")), ["SKHDT"])
     silent = merge(master, Q3, _rows(), [])
-    assert write_record(db, master, silent, "112/KH-UBND", date(2022, 9, 25))
-    assert write_record(db, master, done, "112/KH-UBND", date(2022, 9, 25))          # replaces the draft
+    write_record(db, master, silent, "112/KH-UBND", date(2022, 9, 25))
+    write_record(db, master, done, "112/KH-UBND", date(2022, 9, 25))          # replaces the draft
     assert _runs(db) == [("2022-Q3", "draft", "")]
     assert read_record(db, Q3).statuses["II.7"] == "done_on_time"
-    assert write_record(db, master, done, "112/KH-UBND", date(2022, 9, 20), number="45")
-    assert not write_record(db, master, silent, "112/KH-UBND", date(2022, 9, 21), number="45")   # never overwritten
+    write_record(db, master, done, "112/KH-UBND", date(2022, 9, 20), number="45")
+    with pytest.raises(PipelineError, match="Bản phát hành số 45 của quý III năm 2022 đã có bản ghi"):
+        write_record(db, master, silent, "112/KH-UBND", date(2022, 9, 21), number="45")   # never overwritten
     assert _runs(db) == [("2022-Q3", "draft", ""), ("2022-Q3", "issued", "45")]
     record = read_record(db, Q3)   # the issued record is the period's record
     assert record.kind == "issued" and record.number == "45" and record.statuses["II.7"] == "done_on_time"
     # what the agency said is kept, to carry into its next form
     assert record.answers == {("II.7", "SKHDT"): Answer("Đã hoàn thành", date(2022, 6, 20), 100.0, "Trình Đề án", "")}
     with sqlite3.connect(db) as con:
-        assert con.execute("SELECT version FROM schema_version").fetchone() == (1,)
+        assert con.execute("SELECT version FROM schema_version").fetchone() == (2,)
         assert con.execute("SELECT COUNT(*) FROM task_status").fetchone() == (70,)
         assert con.execute("SELECT reported, done FROM agency_summary a JOIN run r ON r.id = a.run_id "
                            "WHERE r.kind = 'issued' AND agency = 'SKHDT'").fetchone() == (1, 1)

@@ -64,6 +64,13 @@ def check_no_overlap(out_dir: Path, protected: list[tuple[str, Path]]) -> None:
 
 def ensure_folder(folder: Path) -> Path:
     """Create the folder (per umask); a period folder may be a symlink to an existing folder."""
+    folder = check_folder(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def check_folder(folder: Path) -> Path:
+    """Refuse a folder that cannot be one (a dangling link, a file), touching nothing."""
     folder = Path(folder)
     if folder.is_symlink() and not folder.exists():
         raise PipelineError(f"«{shown(folder)}» là liên kết tới «{os.readlink(folder)}», một thư mục không tồn tại; "
@@ -71,7 +78,6 @@ def ensure_folder(folder: Path) -> Path:
     if folder.exists() and not folder.is_dir():
         raise PipelineError(f"«{shown(folder)}» là một tệp, không phải thư mục; hãy đổi tên tệp đó hoặc chọn "
                             "thư mục kết quả khác.")
-    folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
@@ -325,15 +331,27 @@ def environment_errors(folder: Path):
         raise PipelineError(sentence) from exc
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:   # the handler must not fail on the path it explains
+        return False
+
+
 def oserror_sentence(exc: OSError, folder: Path | None = None) -> str | None:
     """One Vietnamese sentence for an environment failure (disk full, read-only, no permission)."""
     where = exc.filename or folder
+    if exc.errno == errno.ENAMETOOLONG:
+        name = Path(os.fsdecode(where)).name if where is not None else ""
+        shown_name = name if len(name) <= 60 else name[:40] + "…"
+        return (f"Tên tệp hoặc thư mục «{shown_name}» quá dài so với giới hạn của hệ thống tệp; hãy dùng số văn bản, "
+                "tên kỳ hoặc thư mục kết quả ngắn hơn (không tệp nào được ghi).")
     if where is not None:
         where = Path(os.fsdecode(where))
-        if not where.is_dir() and not (exc.errno in (errno.EACCES, errno.EPERM) and where.is_file()):
+        if not _is_dir(where) and not (exc.errno in (errno.EACCES, errno.EPERM) and where.is_file()):
             where = where.parent
         # name the folder the user knows, not our hidden staging folder or temp file inside it
-        while where.name.startswith(STAGING_PREFIX) or (where.name.startswith(".") and not where.is_dir()):
+        while where.name.startswith(STAGING_PREFIX) or (where.name.startswith(".") and not _is_dir(where)):
             where = where.parent
     place = f"«{shown(where)}»" if where is not None else "thư mục kết quả"
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):

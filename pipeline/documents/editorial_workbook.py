@@ -6,12 +6,14 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.documents.consolidated import FONT_SIZE, format_sheet
 from pipeline.drafting.blocks import Draft
-from pipeline.drafting.editorial import (COL_AUTO, COL_CODE, COL_INCLUDE, COL_LABEL, COL_NOTE, COL_POINTS, COL_TEXT,
-                                         COLUMNS, FIRST_ROW, HEADER_ROW, KIND, META_SHEET, NO, SHEET, YES, Edit)
+from pipeline.drafting.editorial import (COL_AUTO, COL_CODE, COL_DIGESTS, COL_INCLUDE, COL_LABEL, COL_NOTE, COL_POINTS,
+                                         COL_TEXT, COLUMNS, FIRST_ROW, HEADER_ROW, KIND, META_SHEET, NO, SHEET, YES, Edit,
+                                         note_to_write)
 from pipeline.files import put_value, save_workbook_stable
 
 FONT = "Times New Roman"
@@ -46,8 +48,8 @@ def write_editorial(path: Path, draft: Draft, period_code: str, period_label: st
     put_value(ws.cell(1, 1), f"BIÊN TẬP NỘI DUNG BÁO CÁO {period_label.upper()}").font = Font(name=FONT, size=13,
                                                                                                   bold=True)
     put_value(ws.cell(2, 1), "Sửa câu chữ ở cột «Nội dung biên tập» (để trống: giữ bản tự động); chọn «Không» ở cột "
-                             "«Đưa vào báo cáo» để bỏ khối; ghi «Đã kiểm tra» ở cột «Ghi chú» khi đã xem một điểm cần "
-                             "xem. Lưu tệp vào thư mục phiếu của kỳ (input/<kỳ>/bien-tap.xlsx) rồi chạy lại báo cáo: "
+                             "«Đưa vào báo cáo» để bỏ khối; khi đã xem các điểm cần xem của một khối, ghi «Đã kiểm tra» "
+                             "ở dòng đầu của ô «Ghi chú» (ghi chú khác viết ở dòng sau). Lưu tệp vào thư mục phiếu của kỳ (input/<kỳ>/bien-tap.xlsx) rồi chạy lại báo cáo: "
                              "bản Word và PDF dùng cùng nội dung đã biên tập.").font = font
     ws.cell(2, 1).alignment = wrap
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
@@ -62,10 +64,12 @@ def write_editorial(path: Path, draft: Draft, period_code: str, period_label: st
         e = edits.get(block.code)
         values = {COL_CODE: block.code, COL_LABEL: block.label, COL_AUTO: block.auto,
                   COL_TEXT: e.text if e else "", COL_INCLUDE: (YES if e.include else NO) if e else YES,
-                  COL_NOTE: e.note if e else "", COL_POINTS: _points_text(block)}
+                  COL_NOTE: note_to_write(block, e), COL_POINTS: _points_text(block),
+                  COL_DIGESTS: " ".join(block.digests)}
         for col, value in values.items():
             cell = put_value(ws.cell(row, col), value)
-            cell.font, cell.border, cell.alignment = font, _BORDER, wrap
+            cell.font, cell.border = font, _BORDER
+            cell.alignment = wrap if col != COL_DIGESTS else Alignment(vertical="top")   # no height from it
             editable = COLUMNS[col - 1][2]
             cell.protection = Protection(locked=not editable)
             if editable:
@@ -79,6 +83,8 @@ def write_editorial(path: Path, draft: Draft, period_code: str, period_label: st
                         errorTitle="Đưa vào báo cáo", error=f"Chọn «{YES}» hoặc «{NO}».")
     dv.add(f"E{FIRST_ROW}:E{max(last, FIRST_ROW)}")
     ws.add_data_validation(dv)
+    # «Mã điểm» (the fingerprints a mark vouches for) is the last column, narrow and hidden
+    ws.column_dimensions[get_column_letter(COL_DIGESTS)].hidden = True
     ws.freeze_panes = ws.cell(FIRST_ROW, 3)
     format_sheet(ws, header_row=HEADER_ROW)   # the workbook's print rules and row heights from the text
     ws.protection.sheet = True

@@ -1,19 +1,23 @@
 """Blocks: the units of the drafted report the clerk reviews, and the points they must settle."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 # Points that change a printed fact: an issued report is refused while one is unsettled.
 UNDATED_DONE = "undated_done"
 REJECTED_ROW = "rejected_row"
 DONE_AFTER_ISSUE = "done_after_issue"
-BLOCKING_KINDS = (UNDATED_DONE, REJECTED_ROW, DONE_AFTER_ISSUE)
-# Points to read: rewritten or withheld sentences, silent agencies, late completions, stale edits.
+STALE_EDIT = "stale_edit"           # the block's automatic text changed after the clerk edited it
+FUTURE_DATE = "future_date"         # printed text cites a day after the issue date
+REREAD = "reread"                   # the workbook said «new point» on a settled block; the clerk has not cleared it
+BLOCKING_KINDS = (UNDATED_DONE, REJECTED_ROW, DONE_AFTER_ISSUE, STALE_EDIT, FUTURE_DATE, REREAD)
+# Points to read: rewritten or withheld sentences, silent agencies, late completions.
 REWRITTEN = "rewritten"
 WITHHELD = "withheld"
 SILENT_AGENCIES = "silent_agencies"
 DONE_AFTER_CUTOFF = "done_after_cutoff"
-STALE_EDIT = "stale_edit"
+DATE_AFTER_CUTOFF = "date_after_cutoff"   # printed text cites a day after the cut-off (FUTURE_DATE once issued)
 STATUS_BACKWARDS = "status_backwards"
 
 CHECKED_MARK = "Đã kiểm tra"   # written in «Ghi chú» by the clerk: the point is settled
@@ -24,10 +28,18 @@ class Point:
     kind: str
     message: str          # Vietnamese, shown in the Word comment and the editorial workbook
     settled: bool = False
+    key: str = ""         # what the clerk vouched for, when a draft showed it in other words (else the message)
 
     @property
     def blocking(self) -> bool:
         return self.kind in BLOCKING_KINDS
+
+
+def point_digest(block_code: str, point: Point) -> str:
+    """A short fingerprint of a point as the clerk was shown it: a mark settles only the points whose
+    fingerprints stand beside it in the editorial workbook, so a point that appears later is open again."""
+    raw = "\x1f".join((block_code, point.key or point.message)).encode("utf-8")
+    return hashlib.sha256(raw).hexdigest()[:12]
 
 
 @dataclass
@@ -42,6 +54,11 @@ class Block:
     include: bool = True
     edited: bool = False
     note: str = ""
+    row: int | None = None       # its row in the clerk's editorial workbook, when there is one
+
+    @property
+    def digests(self) -> list[str]:
+        return [point_digest(self.code, p) for p in self.points]
 
     @property
     def printed(self) -> str:

@@ -15,6 +15,7 @@ import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from email import policy
 from email.policy import EmailPolicy
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -35,13 +36,27 @@ class _EmlPolicy(EmailPolicy):
     """CRLF; only the Subject folded. Folding an address splits a Vietnamese display name into adjacent
     encoded-words mid-word, which Python's own parser reads back with a space inside the word («Ki ên
     Giang»); folding a file name makes RFC 2231 continuations, which some clients ignore. Unfolded, those
-    lines stay far below RFC 5322's 998 characters."""
+    lines stay far below RFC 5322's 998 characters.
+    The Subject is folded by `email.header.Header` (RFC 2047): the modern folder sometimes moves the space
+    between two words out of the encoded-words into the fold, where decoders drop it («Bộ độiBiên»);
+    Header keeps every space inside an encoded-word."""
 
     def fold(self, name, value):
-        return (BODY_POLICY if name.lower() == "subject" else _UNFOLDED).fold(name, value)
+        if name.lower() == "subject":
+            return _fold_subject(name, str(value), self.linesep)
+        return _UNFOLDED.fold(name, value)
 
     def fold_binary(self, name, value):
-        return (BODY_POLICY if name.lower() == "subject" else _UNFOLDED).fold_binary(name, value)
+        if name.lower() == "subject":
+            return _fold_subject(name, str(value), self.linesep).encode("ascii")
+        return _UNFOLDED.fold_binary(name, value)
+
+
+def _fold_subject(name: str, value: str, linesep: str) -> str:
+    if value.isascii():
+        return BODY_POLICY.clone(linesep=linesep).fold(name, value)
+    encoded = Header(value, "utf-8", maxlinelen=76, header_name=name).encode(linesep=linesep)
+    return f"{name}: {encoded}{linesep}"
 
 
 POLICY = _EmlPolicy(linesep="\r\n")

@@ -20,7 +20,9 @@ from pipeline.files import file_record, write_bytes_atomic, write_manifest
 from pipeline.archive.history import FILENAME as HISTORY_FILE
 from pipeline.drafting.context import Issue
 from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
-from pipeline.errors import Problem
+from pipeline.drafting.issuing import check_issue_date
+from pipeline.errors import PipelineError, Problem
+from pipeline.plan.master import AGENCY_CODE
 from pipeline.followup.findings import FollowUp, find_follow_up
 from pipeline.followup.letter import build_letter_context, letter_dates
 
@@ -49,6 +51,8 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
                                  silent_agency_problems)
 
     config, plan, period = load_inputs(config_path, period_code)
+    if issue and issue.date > period.end:   # on or before the cut-off: letter_dates says it in the letter's words
+        check_issue_date(issue.date, period, today or date.today())   # the same plausible dates as the report
     master = plan.as_of(period.end)
     folder = Path(input_dir or config.input_dir / period.code)
     protected = [("thư mục phiếu của kỳ", folder), ("thư mục cấu hình", config.input_dir),
@@ -128,6 +132,8 @@ def _write(tmp_dir: Path, config, master, period, collection, follow: FollowUp, 
     problems: list[Problem] = []
     for agency in follow.concerned:
         code = agency.agency.code
+        if not AGENCY_CODE.fullmatch(code):   # the registry refuses such codes; never write outside the folder
+            raise PipelineError(f"Mã cơ quan «{code}» không dùng được để đặt tên tệp.")
         names = agency_file_names(code)
         attachments = [(f"{base}.pdf", outputs["pdf"])] if with_pdf else [(f"{base}.docx", outputs["docx"])]
         if agency.must_send:

@@ -47,6 +47,14 @@ ADJUSTMENT_COLUMNS = ["Mã nhiệm vụ", "Loại điều chỉnh", "Thời hạ
 ADJUSTMENT_KINDS = {"gia hạn": EXTEND, "bổ sung": ADD, "bãi bỏ": DROP}
 
 _ID = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)\.(\d+(?:\.\d+)?)$")
+# An agency code names files and folders (output/<kỳ>/don-doc/<MÃ>_…): letters, digits, «-» and «_» only.
+AGENCY_CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
+_BREAKS_AND_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """A name as it goes into a header, a file name or a document: no line breaks, no control characters."""
+    return " ".join(_BREAKS_AND_CONTROLS.sub(" ", text).split())
 
 
 def _text(value) -> str:
@@ -117,14 +125,20 @@ def load_registry(path: Path | str, problems: ProblemList | None = None) -> dict
         if not code:
             problems.add(path.name, "thiếu mã cơ quan", sheet=AGENCY_SHEET, row=row, column="Mã")
             continue
+        if not AGENCY_CODE.fullmatch(code):
+            problems.add(path.name, f"mã cơ quan «{one_line(code)}» không hợp lệ: mã chỉ gồm chữ cái không dấu, chữ số, "
+                                    "dấu «-» và «_» (tối đa 40 ký tự), ví dụ SKHDT", sheet=AGENCY_SHEET, row=row,
+                         column="Mã")
+            continue
         if code in agencies:
             problems.add(path.name, f"mã cơ quan «{code}» bị trùng", sheet=AGENCY_SHEET, row=row, column="Mã")
             continue
+        c = {**c, **{k: one_line(c[k]) for k in ("Tên chính thức", "Tên ngắn")}}
         if not c["Tên chính thức"]:
             problems.add(path.name, f"cơ quan «{code}» thiếu tên chính thức", sheet=AGENCY_SHEET, row=row,
                          column="Tên chính thức")
             continue
-        aliases = tuple(a.strip() for a in c["Tên gọi khác"].split(";") if a.strip())
+        aliases = tuple(one_line(a) for a in c["Tên gọi khác"].split(";") if one_line(a))
         email = check_email(c[EMAIL_COLUMN]) if c[EMAIL_COLUMN] else ""
         if email is None:
             problems.add(path.name, f"địa chỉ thư điện tử «{c[EMAIL_COLUMN]}» của cơ quan «{code}» không hợp lệ "
@@ -206,8 +220,54 @@ def load_adjustments(wb, path: Path, tasks: dict[str, Task], problems: ProblemLi
         raw_date = raw[row][ADJUSTMENT_COLUMNS.index("Ngày văn bản")] if row in raw else None
         when = _doc_date(raw_date, bad)
         if len(problems.errors) == errors and when is not None:
-            out.append(Adjustment(task_id, kind, deadline, c["Số văn bản"], when, c["Cơ quan ban hành"], c["Ghi chú"]))
-    return out
+            out.append((row, Adjustment(task_id, kind, deadline, c["Số văn bản"], when, c["Cơ quan ban hành"],
+                                        c["Ghi chú"])))
+    _check_sequence(out, tasks, path, problems)
+    return [a for _, a in out]
+
+
+def _check_sequence(rows: list[tuple[int, Adjustment]], tasks: dict[str, Task], path: Path,
+                    problems: ProblemList) -> None:
+    """Per task, in date order: an extension moves the deadline in force later; two changes never
+    contradict each other (decided the same day differently, a task added or dropped twice, a change
+    after it was dropped). Each row of a conflict is named."""
+    from pipeline.text.vntext import format_date_short
+
+    def bad(row: int, column: str, message: str) -> None:
+        problems.add(path.name, message, sheet=ADJUSTMENT_SHEET, row=row, column=column)
+
+    by_task: dict[str, list[tuple[int, Adjustment]]] = {}
+    for row, a in rows:
+        by_task.setdefault(a.task_id, []).append((row, a))
+    for task_id, changes in by_task.items():
+        changes.sort(key=lambda ra: (ra[1].doc_date, ra[0]))
+        in_force = tasks[task_id].deadline
+        seen: dict[str, int] = {}
+        dropped: int | None = None
+        for i, (row, a) in enumerate(changes):
+            for other, b in changes[:i]:
+                if b.doc_date == a.doc_date and (b.kind != a.kind or b.deadline != a.deadline):
+                    for r, o in ((other, row), (row, other)):
+                        bad(r, "Loại điều chỉnh", f"nhiệm vụ {task_id}: điều chỉnh mâu thuẫn với dòng {o} (cùng ngày văn "
+                                                  f"bản {format_date_short(a.doc_date)} nhưng quyết định khác nhau); "
+                                                  "giữ một dòng đúng")
+            if dropped is not None and a.kind != DROP:
+                for r, o in ((dropped, row), (row, dropped)):
+                    bad(r, "Loại điều chỉnh", f"nhiệm vụ {task_id}: điều chỉnh mâu thuẫn với dòng {o} (nhiệm vụ đã bị "
+                                              "bãi bỏ trước đó không thể được gia hạn hay bổ sung)")
+            if a.kind in (ADD, DROP) and a.kind in seen:
+                for r, o in ((seen[a.kind], row), (row, seen[a.kind])):
+                    bad(r, "Loại điều chỉnh", f"nhiệm vụ {task_id}: điều chỉnh mâu thuẫn với dòng {o} (cùng một việc "
+                                              f"«{'Bổ sung' if a.kind == ADD else 'Bãi bỏ'}» ghi hai lần)")
+            seen.setdefault(a.kind, row)
+            if a.kind == DROP and dropped is None:
+                dropped = row
+            if a.kind == EXTEND and a.deadline is not None:
+                if in_force.due is not None and (a.deadline.due is None or a.deadline.due <= in_force.due):
+                    bad(row, "Thời hạn mới", f"nhiệm vụ {task_id}: gia hạn đến «{a.deadline.text}» không lùi thời hạn "
+                                             f"đang có «{in_force.text}» ({format_date_short(in_force.due)}) về sau; "
+                                             "gia hạn phải chuyển thời hạn sang một ngày muộn hơn")
+                in_force = a.deadline
 
 
 def load_master(path: Path | str) -> Master:

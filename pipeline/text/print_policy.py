@@ -191,6 +191,7 @@ class _Grid:
     widths: dict[int, float]          # column -> width in digits of the default font
     cells: list                       # (cell, _Look, text as shown)
     spans: dict[tuple[int, int], tuple[int, int]]
+    hidden: set[int]
 
     @property
     def unit(self) -> float:          # pt per width unit at 100 %
@@ -205,13 +206,16 @@ class _Grid:
 
 
 def _grid(ws, body_size: float, last_col: int) -> _Grid:
-    widths = {}
+    """A hidden column does not print: no width, and its cells are not measured."""
+    widths, hidden = {}, set()
     for c in range(1, last_col + 1):
         dim = ws.column_dimensions.get(get_column_letter(c))
-        widths[c] = float(dim.width) if dim is not None and dim.width else 8.43
+        if dim is not None and dim.hidden:
+            hidden.add(c)
+        widths[c] = 0.0 if c in hidden else float(dim.width) if dim is not None and dim.width else 8.43
     look = _looker(ws.parent)
-    cells = [(cell, look(cell), _shown(cell)) for cell in _text_cells(ws, last_col)]
-    return _Grid(ws, body_size, last_col, widths, cells, _merged_spans(ws))
+    cells = [(cell, look(cell), _shown(cell)) for cell in _text_cells(ws, last_col) if cell.column not in hidden]
+    return _Grid(ws, body_size, last_col, widths, cells, _merged_spans(ws), hidden)
 
 
 def _stretch_notes(g: _Grid) -> None:
@@ -361,7 +365,8 @@ def lay_out(ws, *, title_rows: tuple[int, int] | None = None, body_size: float =
     most = min(MAX_ROW_HEIGHT, page_h * 100 / scale - 2 * ROW_PAD - title_pt - 20)
     heights = _fit_rows(g, floor, wrapping, most)
     for c, w in g.widths.items():
-        ws.column_dimensions[get_column_letter(c)].width = round(w, 2)
+        if c not in g.hidden:
+            ws.column_dimensions[get_column_letter(c)].width = round(w, 2)
     for r, h in (min_heights or {}).items():
         heights[r] = (max(heights.get(r, (0, 0))[0], h), 0)
     for r, (h, _) in heights.items():
