@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 from tests.pagecheck import Page, pages
 
@@ -130,7 +131,7 @@ def cell_tokens(path: Path, sheet: str) -> list[str]:
     out = []
     for row in ws.iter_rows():
         for cell in row:
-            if cell.data_type == "f" or cell.column_letter in hidden:     # a hidden column does not print
+            if cell.data_type == "f" or get_column_letter(cell.column) in hidden:   # a hidden column does not print
                 continue
             out += _cell_text(cell.value).split()
     return out
