@@ -100,7 +100,7 @@ def _carried_line(record, before, history, input_dir, master, carried, issued: s
     if record is None:
         return (f"Không có câu trả lời của kỳ trước ({before.label}) để điền sẵn: chưa có bản ghi trong "
                 f"{_shown(history)} và không có thư mục phiếu {_shown(input_dir / before.code)}; phiếu để trống.")
-    pairs = [(t.id, code) for t in master.tasks for code in t.lead_codes if (t.id, code) in record.answers]
+    pairs = [(t.id, code) for t in master.tasks for code in t.lead_codes if (t.id, code) in carried.answers]
     locked = {task_id for task_id, _ in pairs if task_id in carried.settled}
     if record.kind == "input":
         source = (f"lập từ các phiếu trong thư mục {_shown(input_dir / before.code)} (kỳ đó chưa có bản ghi trong "
@@ -109,7 +109,7 @@ def _carried_line(record, before, history, input_dir, master, carried, issued: s
         kind = f"bản phát hành số {record.number}" if record.kind == issued else "bản dự thảo"
         source = f"lấy từ bản ghi báo cáo ({kind}) trong {_shown(history)}"
     return (f"Điền sẵn {len(pairs)} câu trả lời của {before.label} (kỳ trước), {source}; "
-            f"{len(locked)} nhiệm vụ đã hoàn thành đúng hạn được khóa.")
+            f"{len(locked)} nhiệm vụ đã hoàn thành được khóa.")
 
 
 def cmd_report(args) -> int:

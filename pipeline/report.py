@@ -21,7 +21,7 @@ from pipeline.drafting.issuing import check_cited_dates, check_issue_date, mark_
 from pipeline.errors import WARNING, Problem
 from pipeline.archive.history import FILENAME as HISTORY_FILE
 from pipeline.archive.history import (Comparison, PeriodRecord, compare, previous_period, read_record, record_of,
-                              write_record)
+                                     write_record)
 from pipeline.plan.master import Master, load_master
 from pipeline.drafting.merge import Merged, merge
 from pipeline.plan.periods import Period, parse_period
@@ -54,28 +54,72 @@ def load_inputs(config_path: Path, period_code: str) -> tuple[PlanConfig, Master
     return config, load_master(config.master_path), period
 
 
+RECORDS_BACK = 8   # how many periods back a missing record is looked for (two years of quarters)
+
+
 def previous_record(config: PlanConfig, plan: Master, period: Period, history: Path,
-                    problems: list[Problem]) -> PeriodRecord | None:
-    """The previous period's record; never run: built from input/<previous>/ on the fly, and said so."""
+                    problems: list[Problem], depth: int = RECORDS_BACK) -> PeriodRecord | None:
+    """The previous period's record; never run: built from input/<previous>/ on the fly (keeping what was done
+    before it, from its own previous record), and said so."""
     from pipeline.collection.collect import collect
 
     before = previous_period(period)
     record = read_record(history, before)
     folder = config.input_dir / before.code
     if record is None and folder.is_dir():
+        earlier = previous_record(config, plan, before, history, [], depth - 1) if depth > 1 else None
         master = plan.as_of(before.end)
         collection = collect(folder, master, before, ignore=(EDITORIAL_FILE,))
-        merged = merge(master, before, collection.rows, collection.reported_agencies)
+        merged = merge(master, before, collection.rows, collection.reported_agencies,
+                       accepted_before(history, before, earlier, depth - 1))
         record = record_of(merged)
         problems.append(Problem(folder.name, f"Kỳ trước ({before.label}) chưa có bản ghi trong {HISTORY_FILE}; số liệu "
                                              f"so sánh được lập từ các phiếu trong thư mục {folder.name}.", WARNING))
     return record
 
 
+def accepted_before(history: Path, period: Period, previous: PeriodRecord | None, depth: int = RECORDS_BACK) -> dict:
+    """The completions accepted before `period` (task id -> Completion): from the previous period's record, or,
+    when that period has neither record nor forms, from the latest record before it."""
+    if previous is not None:
+        return previous.accepted
+    before = period
+    for _ in range(max(depth, 0)):
+        before = previous_period(before)
+        record = read_record(history, before)
+        if record is not None:
+            return record.accepted
+    return {}
+
+
 def silent_agency_problems(master: Master, merged: Merged, folder: Path) -> list[Problem]:
-    """One warning per lead agency with no accepted form: the clerk has to chase it."""
+    """One warning per lead agency with no accepted form and tasks not done yet: the clerk has to chase it."""
     return [Problem(folder.name, f"{master.agencies[code].name} chưa gửi phiếu báo cáo {merged.period.label}.",
                     WARNING, agency=code) for code in merged.missing_agencies]
+
+
+def backwards_problems(comparison: Comparison | None, merged: Merged, where: str) -> list[Problem]:
+    """A done task that a later form contradicts (kept done) or that is no longer counted done: one warning each."""
+    if comparison is None:
+        return []
+    out = []
+    then = comparison.previous.period.label
+    for task_id in comparison.backwards:
+        st = merged.statuses[task_id]
+        if task_id in comparison.contradicted:
+            out.append(Problem(where, f"Nhiệm vụ {task_id}: đã hoàn thành từ {done_in_label(st)}, kỳ này cơ quan báo cáo "
+                                      "chưa hoàn thành; báo cáo vẫn tính là đã hoàn thành. Cần xác minh với cơ quan.",
+                               WARNING))
+        else:
+            out.append(Problem(where, f"Nhiệm vụ {task_id}: {then} đã hoàn thành, kỳ này được tính là «{st.label}»; "
+                                      "cần xác minh.", WARNING))
+    return out
+
+
+def done_in_label(st) -> str:
+    from pipeline.plan.periods import parse_period
+
+    return parse_period(st.earlier.period_code).label if st.earlier else ""
 
 
 def file_records(collection, project: Path, folder: Path) -> list[dict]:
@@ -94,14 +138,16 @@ def manifest_inputs(files: list[dict]) -> list[dict]:
 
 
 def carried_of(record: PeriodRecord | None):
-    """The previous period's answers to pre-fill an agency's form with (tasks done on time then are locked)."""
+    """The previous period's answers to pre-fill an agency's form with; a task done by then with its date
+    (on time or late, in that period or before) is pre-filled with its completion's answer and locked, whether
+    or not its agency wrote in that period. An undated completion stays open to take its date."""
     from pipeline.collection.agency_workbook import Carried
-    from pipeline.drafting.merge import DONE_ON_TIME
+    from pipeline.drafting.merge import DONE_LATE, DONE_ON_TIME
 
     if record is None:
         return None
-    return Carried(record.period.code, record.period.label, record.answers,
-                   frozenset(t for t, s in record.statuses.items() if s == DONE_ON_TIME))
+    return Carried(record.period.code, record.period.label, record.carried_answers(),
+                   frozenset(t for t, c in record.accepted.items() if c.status in (DONE_ON_TIME, DONE_LATE)))
 
 
 def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folder: Path, issue: Issue | None,
@@ -144,13 +190,12 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
                         issue.number if issue else None, replace_issued) as run:
         collection = collect(folder, master, period, on_file=on_file, today=today, plan_number=config.plan_number,
                              plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
-        merged = merge(master, period, collection.rows, collection.reported_agencies)
         problems = [*master.warnings, *collection.problems]   # e.g. a malformed e-mail address in the registry
         previous = previous_record(config, plan, period, history, problems)
+        merged = merge(master, period, collection.rows, collection.reported_agencies,
+                       accepted_before(history, period, previous))
         comparison = compare(previous, merged) if previous else None
-        for task_id in comparison.backwards if comparison else ():
-            problems.append(Problem(folder.name, f"Nhiệm vụ {task_id}: {previous.period.label} đã hoàn thành, kỳ này "
-                                                 "cơ quan báo cáo chưa hoàn thành; cần xác minh.", WARNING))
+        problems += backwards_problems(comparison, merged, folder.name)
         draft, edits, editorial_in = _draft(config, master, merged, collection, folder, issue, problems, comparison)
         context = build_context(config, master, merged, issue, draft, comparison=comparison)
         if issue:

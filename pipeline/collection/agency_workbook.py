@@ -8,8 +8,9 @@ inputs and `generated_at`.
 Carried answers (`Carried`): the agency's last accepted answers are pre-filled in the status,
 completion date, progress, results and document cells, on a pale blue fill, with a legend above
 the table, a paragraph in «Hướng dẫn» and their digests in the hidden sheet (pipeline.collection.sheet_layout).
-A task done on time in that period keeps its row, pre-filled, its input cells locked and grey, with
-a note that no new answer is needed. Difficulties and proposals are never carried.
+A task done with its date (on time or late) by that period, whether or not the agency wrote then, keeps its
+row, pre-filled with the answer its completion was accepted on, its input cells locked and grey, with a note
+that no new answer is needed (done stays done). Difficulties and proposals are never carried.
 
 A form sent back for correction (`Refill`): the agency's own values pre-filled as plain answers
 (yellow, editable, read back as this period's answers), the refused cells on a light red fill with
@@ -48,7 +49,7 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")    # pale yellow: "write here"
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 _CARRIED_FILL = PatternFill("solid", fgColor="DDEBF7")  # pale blue: "said last time, check it"
-_SETTLED_FILL = PatternFill("solid", fgColor="E7E6E6")  # grey: done on time, locked
+_SETTLED_FILL = PatternFill("solid", fgColor="E7E6E6")  # grey: done by the previous period, locked
 _REFUSED_FILL = PatternFill("solid", fgColor="FFC7CE")  # light red: refused, correct it
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
@@ -58,7 +59,7 @@ _CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
 class Carried:
     """The previous period's answers to pre-fill. `answers`: (task id, agency code) -> an answer with
     .status (the agency's word), .completed_on, .progress, .results, .output_doc (history.Answer);
-    `settled`: ids of the tasks done on time in that period (pre-filled and locked)."""
+    `settled`: ids of the tasks done (with a date) by that period (pre-filled and locked)."""
     period_code: str
     period_label: str
     answers: Mapping[tuple[str, str], object]
@@ -340,7 +341,7 @@ def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str, 
                 note.width, note.height = 300, min(400, 60 + 20 * _lines(marks[c.key], 40))
                 cell.comment = note
         if answer is not None and task.id in carry.settled:
-            note = Comment(f"Nhiệm vụ đã hoàn thành đúng hạn theo báo cáo {carry.label}; không cần báo cáo lại. "
+            note = Comment(f"Nhiệm vụ đã hoàn thành (tính đến báo cáo {carry.label}); không cần báo cáo lại. "
                            "Các ô của dòng này đã khóa.", "Văn phòng UBND")
             note.width, note.height = 260, 80
             ws.cell(r, L.COLUMNS.index(L.COLUMN_BY_KEY["status"]) + 1).comment = note
@@ -361,7 +362,7 @@ def _legend(ws, carry: _Carry) -> None:
     r = L.LEGEND_ROW
     blue = (f"Ô nền xanh: câu trả lời của cơ quan trong báo cáo {carry.label} (tình trạng, ngày hoàn thành, tiến độ, "
             "kết quả, văn bản), điền sẵn. Kiểm tra và chỉ sửa những gì đã thay đổi; khó khăn, đề xuất ghi mới cho kỳ này.")
-    grey = "Dòng nền xám: nhiệm vụ đã hoàn thành đúng hạn, đã khóa, không cần báo cáo lại."
+    grey = "Dòng nền xám: nhiệm vụ đã hoàn thành, đã khóa, không cần báo cáo lại."
     cells = [("A", "D", "Điền sẵn", blue, _CARRIED_FILL)]
     if carry.settled:
         cells.append(("E", L.LAST_COLUMN, "Đã khóa", grey, _SETTLED_FILL))
@@ -507,7 +508,7 @@ def _guide_sheet(ws, period, plan_ref: str, carry: _Carry | None = None, refill:
             "hoàn thành, tiến độ, kết quả thực hiện, văn bản / sản phẩm). Kiểm tra từng dòng và chỉ sửa những gì đã "
             "thay đổi; các ô nền xanh được sửa như ô nền vàng. Khó khăn, vướng mắc và đề xuất, kiến nghị không được "
             "điền sẵn: ghi mới cho kỳ này nếu có. "
-            + ("Nhiệm vụ đã hoàn thành đúng hạn (dòng nền xám) đã khóa, không cần báo cáo lại. " if carry.settled else "")
+            + ("Nhiệm vụ đã hoàn thành (dòng nền xám) đã khóa, không cần báo cáo lại. " if carry.settled else "")
             + "Câu trả lời điền sẵn gửi lại không sửa được dùng làm báo cáo của kỳ này; phiếu gửi lại không thay đổi "
             "nội dung nào được ghi nhận là cơ quan không có cập nhật so với kỳ trước.", None))
     if refill and refill.guide:

@@ -140,8 +140,8 @@ def _lead_lines(st, attr: str) -> str:
     many = len(st.leads) > 1
     lines = []
     for lead in st.leads:
-        value = getattr(lead, attr) if lead.reported else ""
-        if attr == "results" and not lead.reported:
+        value = getattr(lead, attr) if lead.has_answer else ""
+        if attr == "results" and not lead.has_answer:
             value = "Chưa báo cáo"
         if value:
             lines.append(f"{lead.agency_name}: {value}" if many else value)
@@ -314,20 +314,22 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
            total=["", "Tổng cộng", *_count_row(_counts(everything))], note=RATE_NOTE)
     _percent_column(ws, 4 + len(STATUS_ORDER), len(rows) + 1)
 
-    # Per agency, each task it leads: an agency that sent nothing counts its tasks as
-    # "Chưa báo cáo", whatever the other lead agencies of a shared task reported.
+    # Per agency, each task it leads: an agency that sent nothing counts its tasks as "Chưa báo cáo",
+    # whatever the other lead agencies of a shared task reported; but a task done in an earlier period stays done.
     ws = wb.create_sheet("Theo cơ quan")
     per_agency: dict[str, list] = {code: [] for code in master.lead_codes()}
     for task in master.tasks:
         st = merged.statuses[task.id]
         for lead in st.leads:
-            status = st.status if lead.reported else NOT_REPORTED
+            status = st.status if lead.reported or st.done_before else NOT_REPORTED
             per_agency.setdefault(lead.agency, []).append((status, has_deadline[task.id]))
     reported = set(merged.reported_agencies)
     rows, everything = [], []
     for code, pairs in per_agency.items():
         everything += pairs
-        rows.append([code, master.agencies[code].name, "Đã báo cáo" if code in reported else "Chưa báo cáo",
+        said = ("Đã báo cáo" if code in reported else
+                "Đã hoàn thành hết" if code in merged.nothing_due else "Chưa báo cáo")
+        rows.append([code, master.agencies[code].name, said,
                      *_count_row(_counts(pairs))])
     _table(ws, "TÌNH HÌNH THỰC HIỆN THEO CƠ QUAN CHỦ TRÌ",
            ["Mã", "Cơ quan chủ trì", "Báo cáo", *status_headers, "Tổng số", rate_header],

@@ -118,8 +118,8 @@ def _heading(text: str) -> dict:
 
 
 def _status_line(pb: Phrasebook, follow: FollowUp) -> str:
-    leads = len(follow.agencies)
-    received = sum(not a.silent for a in follow.agencies)
+    leads = sum(not a.all_done for a in follow.agencies)   # an agency with every task done has nothing to send
+    received = sum(not a.silent and not a.all_done for a in follow.agencies)
     clauses = []
     silent = sum(a.silent for a in follow.agencies)
     faulty = sum((not a.silent) and a.must_send for a in follow.agencies)

@@ -45,8 +45,8 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
                     replace_issued: bool = False, today: date | None = None, with_pdf: bool = True) -> FollowUpResult:
     from pipeline.collection.collect import collect
     from pipeline.drafting.merge import merge
-    from pipeline.report import (carried_of, file_records, load_inputs, manifest_inputs, previous_record,
-                                 silent_agency_problems)
+    from pipeline.report import (accepted_before, carried_of, file_records, load_inputs, manifest_inputs,
+                                 previous_record, silent_agency_problems)
 
     config, plan, period = load_inputs(config_path, period_code)
     master = plan.as_of(period.end)
@@ -57,7 +57,12 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
     out.check_no_overlap(base, protected)
     collection = collect(folder, master, period, today=today, plan_number=config.plan_number,
                          plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
-    merged = merge(master, period, collection.rows, collection.reported_agencies)
+    history = Path(output_root) / HISTORY_FILE
+    earlier: list[Problem] = []
+    previous = previous_record(config, plan, period, history, earlier)
+    # tasks done in an earlier period stay done: their agencies are not chased for them
+    merged = merge(master, period, collection.rows, collection.reported_agencies,
+                   accepted_before(history, period, previous))
     problems = [*master.warnings, *collection.problems,   # e.g. a malformed e-mail address in the registry
                 *silent_agency_problems(master, merged, folder)]
     follow = find_follow_up(master, merged, collection, problems, anchor=period.end,
@@ -68,8 +73,8 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
     context = build_letter_context(config, master, follow, dates, issue)
     with out.period_run(base, f"Việc đôn đốc kỳ {period.code}", protected,
                         issue.number if issue else None, replace_issued) as run:
-        carried = carried_of(previous_record(config, plan, period, Path(output_root) / HISTORY_FILE, problems)) \
-            if any(a.silent for a in follow.concerned) else None
+        problems += earlier
+        carried = carried_of(previous) if any(a.silent for a in follow.concerned) else None
         with out.environment_errors(run.period_dir), out.staging(run.period_dir) as tmp_dir:
             outputs, mail_problems = _write(tmp_dir, config, master, period, collection, follow, context, dates,
                                             carried, today or date.today(), with_pdf)

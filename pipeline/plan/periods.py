@@ -80,3 +80,10 @@ def short_label(period: Period, beside: Period) -> str:
     if period.year == beside.year and period.label.endswith(suffix):
         return period.label.removesuffix(suffix)
     return period.label
+
+
+def compact_label(period: Period) -> str:
+    """«quý II/2022» for a quarter (as a table cell says when something happened); other periods: their label."""
+    if period.kind == "quarter":
+        return f"quý {_ROMAN[period.last_month // 3]}/{period.year}"
+    return period.label
