@@ -227,7 +227,8 @@ def _write_outputs(tmp_dir: Path, config, master, period, merged, context, probl
     base = f"bao-cao-{period.code}"
     outputs = {
         "workbook": write_consolidated(tmp_dir / "tong-hop.xlsx", master, merged, problems, files, stamp,
-                                       context["charts"], config.follow_up.due_soon_days),
+                                       context["charts"], config.follow_up.due_soon_days,
+                                       config.submission_deadline(period)),
         "problems": write_problem_list(tmp_dir / "van-de.txt", problems, period.label),
         "context": write_bytes_atomic(tmp_dir / "noi-dung.json", json.dumps(
             context, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")),

@@ -270,10 +270,13 @@ def _chart_sheet(ws, charts: dict[str, dict]) -> None:
 
 def write_consolidated(path: Path, master: Master, merged: Merged, problems: list[Problem],
                        files: list[dict], stamp: datetime, charts: dict[str, dict] | None = None,
-                       due_soon_days: int = 30) -> Path:
+                       due_soon_days: int = 30, submission_deadline: date | None = None) -> Path:
     """`charts`: the report's charts (plain data, pipeline.documents.charts): the sheet «Biểu đồ» holds their figures
     and draws them as native Excel charts. «Sắp đến hạn»: tasks falling due within `due_soon_days` days after
-    the cut-off (the same list the công văn đôn đốc reminds agencies of)."""
+    the cut-off (the same list the công văn đôn đốc reminds agencies of). «Theo cơ quan» says «Gửi chậm» for a
+    form dated after `submission_deadline` (PlanConfig.submission_deadline: the công văn's reply-by date)."""
+    from pipeline.plan.periods import sent_late
+    from pipeline.text.vntext import format_date_short
     from pipeline.followup.findings import due_soon
     wb = openpyxl.Workbook()
     # Column widths are counted in digits of the workbook's default font: make it the font
@@ -327,8 +330,11 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
     rows, everything = [], []
     for code, pairs in per_agency.items():
         everything += pairs
-        said = ("Đã báo cáo" if code in reported else
-                "Đã hoàn thành hết" if code in merged.nothing_due else "Chưa báo cáo")
+        when = merged.report_dates.get(code)
+        said = ("Chưa báo cáo" if code not in reported and code not in merged.nothing_due else
+                "Đã hoàn thành hết" if code not in reported else
+                f"Gửi chậm ({format_date_short(when)})" if submission_deadline and sent_late(when, submission_deadline)
+                else "Đã báo cáo")
         rows.append([code, master.agencies[code].name, said,
                      *_count_row(_counts(pairs))])
     _table(ws, "TÌNH HÌNH THỰC HIỆN THEO CƠ QUAN CHỦ TRÌ",

@@ -21,7 +21,7 @@ from pipeline.drafting.voice import Voiced, voice
 from pipeline.drafting.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                             OPEN_IN_TIME, OPEN_OVERDUE, STATUS_DONE, Attributed, LeadReport, Merged, split_items)
 from pipeline.plan.model import ADD, EXTEND, Master, Task
-from pipeline.plan.periods import compact_label, following_window, parse_period
+from pipeline.plan.periods import compact_label, following_window, parse_period, sent_late
 from pipeline.collection.sheet_layout import PROPOSAL_TO_MINISTRY, PROPOSAL_TO_PM, PROPOSAL_TO_PROVINCE
 from pipeline.text.vntext import end_sentence, fold, format_date_short, format_number, format_percent, lower_first
 
@@ -77,8 +77,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "assessment.no_cause": (),
     "assessment.reporting": ("silent", "late_reporters"),
     "assessment.silent": ("count", "agencies"),
-    "assessment.late_reporters": ("count", "cutoff", "agencies"),
-    "assessment.reporting_ok": ("cutoff",),
+    "assessment.late_reporters": ("count", "deadline", "agencies"),
+    "assessment.reporting_ok": (),
     "difficulty.item": ("text", "tasks"),
     "difficulty.none": (),
     "proposal.item": ("text", "tasks"),
@@ -442,17 +442,19 @@ def _assessment(c: _Ctx) -> list:
     out.append(block)
 
     silent = [c.master.agencies[x].name for x in m.missing_agencies]
+    deadline = c.config.submission_deadline(m.period)   # the công văn's reply-by date: one rule
     late_reporters = [c.master.agencies[code].name for code in m.reported_agencies
-                      if code in m.report_dates and m.report_dates[code] > m.period.end]
+                      if sent_late(m.report_dates.get(code), deadline)]
     if silent or late_reporters:
         text = pb.say("assessment.reporting",
                       silent=pb.say("assessment.silent", count=format_number(len(silent)), agencies=_and(silent))
                       if silent else "",
                       late_reporters=pb.say("assessment.late_reporters", count=format_number(len(late_reporters)),
-                                            cutoff=cutoff, agencies=_and(late_reporters)) if late_reporters else "")
+                                            deadline=format_date_short(deadline), agencies=_and(late_reporters))
+                      if late_reporters else "")
         text = re.sub(r"\s*;\s*(?=[.;]|$)", "", re.sub(r"^\s*;\s*", "", text)).strip()
     else:
-        text = pb.say("assessment.reporting_ok", cutoff=cutoff)
+        text = pb.say("assessment.reporting_ok")
     out.append(_block(c, "III.bao-cao", "Phần III: việc báo cáo của các cơ quan", end_sentence(text), anchor=heading))
     return out
 
