@@ -208,8 +208,8 @@ def test_issue_date_before_a_date_the_report_cites_is_refused(first, tmp_path):
     folder = copy_sample(tmp_path / "in")
     settle_all(first.outputs["editorial"], folder / "bien-tap.xlsx")
     _edit(folder / "bien-tap.xlsx", folder / "bien-tap.xlsx",
-          {"III.ket-qua": {COL_TEXT: "Ủy ban nhân dân tỉnh đã có Công văn số 99/UBND-TH ngày 18/9/2022 đôn đốc."}})
-    with pytest.raises(PipelineError, match=r"Ngày ban hành 15/9/2022 trước ngày 18/9/2022 mà báo cáo dẫn"):
+          {"III.ket-qua": {COL_TEXT: "Ủy ban nhân dân tỉnh đã có Công văn số 99/UBND-TH ngày 28/9/2022 đôn đốc."}})
+    with pytest.raises(PipelineError, match=r"Ngày ban hành 15/9/2022 trước ngày 28/9/2022 mà báo cáo dẫn"):
         build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=folder, issue=Issue(45, date(2022, 9, 15)),
                      today=TODAY)
 
