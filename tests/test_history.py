@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from pipeline.archive.history import Answer, compare, previous_period, read_record, write_record
-from pipeline.drafting.merge import DONE_STATUSES, merge
+from pipeline.archive.history import previous_period, read_record, write_record
+from pipeline.status.compare import Answer, compare
+from pipeline.status.merge import DONE_STATUSES, merge
 from pipeline.plan.periods import parse_period
 from pipeline.report import build_report
 from tests.conftest import CONFIG, MASTER, copy_sample, agency_rows
@@ -103,7 +104,7 @@ def test_every_move_between_classes_is_counted(master):
                ["SGTVT"])
     q3 = merge(master, Q3, _rows(("SGTVT", "III.6", "Đã hoàn thành", "2022-08-01", 100.0, "Xong", "", "", "")),
                ["SGTVT"])     # III.5.2 silent and not kept (no accepted completions given)
-    from pipeline.archive.history import record_of
+    from pipeline.status.compare import record_of
     c = compare(record_of(q2), q3)
     assert c.completed == ["III.6"] and c.undone == ["III.5.2"] and c.backwards == ["III.5.2"]
     assert c.moves[("done", "not_reported")] == ["III.5.2"]
