@@ -86,6 +86,15 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--ghi-de-ban-phat-hanh", action="store_true", dest="replace_issued",
                    help="lập lại bản phát hành có số đã lập trước đó (ghi đè output/<kỳ>/phat-hanh/<số>/)")
 
+    s = sub.add_parser("tinh-hinh", help="tình hình kỳ báo cáo: cơ quan đã gửi (đúng hạn, gửi chậm), chưa gửi; tệp bị "
+                       "loại; điểm biên tập đã xử lý, còn mở; đã phát hành được chưa (không ghi tệp nào)")
+    s.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2022-Q3 hoặc q3")
+    s.add_argument("--input", type=Path, help="thư mục phiếu đã nộp (mặc định input/<kỳ>)")
+    s.add_argument("--output", type=Path, default=DEFAULT_OUTPUT,
+                   help="thư mục kết quả, nơi có lich-su.sqlite (mặc định output)")
+    s.add_argument("--ngay", type=_iso_date, help="ngày dự kiến ban hành, dạng 2022-09-20: tính cả các điểm phụ "
+                   "thuộc ngày này như khi cấp số")
+
     s = sub.add_parser("don-doc", help="lập công văn đôn đốc các cơ quan chưa báo cáo, báo cáo chưa hợp lệ hoặc có "
                        "nhiệm vụ sắp đến hạn, kèm tệp và thư điện tử nháp cho từng cơ quan")
     s.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2022-Q3 hoặc q3")

@@ -18,6 +18,7 @@ from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
 from pipeline.drafting.figures import report_charts
 from pipeline.drafting.editorial import apply_edits, read_edits
 from pipeline.documents.editorial_workbook import write_editorial
+from pipeline.drafting.review import Review, review_of
 from pipeline.drafting.issuing import check_cited_dates, check_issue_date, mark_done_after_issue, refuse_if_unsettled
 from pipeline.errors import WARNING, Problem
 from pipeline.archive.history import FILENAME as HISTORY_FILE
@@ -42,6 +43,7 @@ class ReportResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     kept_aside: list[tuple[str, str]] = field(default_factory=list)  # files in the way, renamed (name, new)
     notices: list[str] = field(default_factory=list)  # what was moved for safety, for the user
+    review: Review | None = None                       # what was done with the clerk's bien-tap.xlsx
 
     @property
     def clean(self) -> bool:
@@ -151,24 +153,81 @@ def carried_of(record: PeriodRecord | None):
                    frozenset(t for t, c in record.accepted.items() if c.status in (DONE_ON_TIME, DONE_LATE)))
 
 
+def shown_path(path: Path, project: Path) -> str:
+    """A path as the user finds it: relative to the project («input/2022-Q3/bien-tap.xlsx»), else as given."""
+    try:
+        return Path(path).absolute().relative_to(Path(project).absolute()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folder: Path, issue: Issue | None,
-           problems: list[Problem], comparison: Comparison | None) -> tuple[Draft, dict, Path | None]:
-    """The drafted report with the clerk's edits (input/<period>/bien-tap.xlsx) applied."""
+           problems: list[Problem], comparison: Comparison | None, draft_copy: str,
+           gate: bool = True) -> tuple[Draft, dict, Path | None, Review]:
+    """The drafted report with the clerk's edits (input/<period>/bien-tap.xlsx) applied, and what was done with
+    them; an issued version is refused (the gate) while a blocking point is open (`gate` False: only told)."""
     superseded = [f.path.name for f in collection.files if f.outcome == "superseded"]
     draft = draft_report(config, master, merged, collection.rejected, superseded, comparison=comparison,
                          charts=report_charts(master, merged, comparison))
     if issue:
         mark_done_after_issue(draft, merged, issue.date)
     edits, editorial_in = {}, folder / EDITORIAL_FILE
-    if editorial_in.is_file():
-        edits, found = read_edits(editorial_in, merged.period.code, config.plan_number)
-        problems.extend(found)
+    found = editorial_in.is_file()
+    if found:
+        edits, read_problems = read_edits(editorial_in, merged.period.code, config.plan_number)
+        problems.extend(read_problems)
         problems.extend(apply_edits(draft, edits, editorial_in.name))
-    else:
-        editorial_in = None
+    review = review_of(draft, edits, shown_path(editorial_in, config.path.parent.parent), found, draft_copy)
+    if issue and gate:
+        refuse_if_unsettled(draft, review.editable, review.place)
+    return draft, edits, editorial_in if found else None, review
+
+
+@dataclass
+class Prepared:
+    """A period read and drafted, nothing written: what a report run writes, and what `tinh-hinh` tells."""
+    config: PlanConfig
+    master: Master
+    period: Period
+    folder: Path
+    collection: object
+    merged: Merged
+    previous: PeriodRecord | None
+    comparison: Comparison | None
+    problems: list[Problem]
+    draft: Draft
+    edits: dict
+    editorial_in: Path | None
+    review: Review
+
+
+def prepare(config_path: Path, period_code: str, output_root: Path, input_dir: Path | None = None,
+            issue: Issue | None = None, on_file: Callable | None = None, today: date | None = None,
+            loaded: tuple | None = None, gate: bool = True) -> Prepared:
+    """Read the period's forms, keep what was done before, draft, apply the clerk's edits (and, for an issued
+    version, pass the gate; `gate` False: its points are only listed); writes nothing. `loaded`: load_inputs(...)
+    already done."""
+    from pipeline.collection.collect import collect
+
+    config, plan, period = loaded or load_inputs(config_path, period_code)
     if issue:
-        refuse_if_unsettled(draft, f"{folder.name}/{EDITORIAL_FILE}")
-    return draft, edits, editorial_in
+        check_issue_date(issue.date, period, today or date.today())
+    master = plan.as_of(period.end)
+    folder = Path(input_dir or config.input_dir / period.code)
+    history = Path(output_root) / HISTORY_FILE
+    collection = collect(folder, master, period, on_file=on_file, today=today, plan_number=config.plan_number,
+                         plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
+    problems = [*master.warnings, *collection.problems]   # e.g. a malformed e-mail address in the registry
+    previous = previous_record(config, plan, period, history, problems)
+    merged = merge(master, period, collection.rows, collection.reported_agencies,
+                   accepted_before(history, period, previous))
+    comparison = compare(previous, merged) if previous else None
+    problems += backwards_problems(comparison, merged, folder.name)
+    draft_copy = shown_path(Path(output_root) / period.code / EDITORIAL_FILE, config.path.parent.parent)
+    draft, edits, editorial_in, review = _draft(config, master, merged, collection, folder, issue, problems,
+                                                comparison, draft_copy, gate)
+    return Prepared(config, master, period, folder, collection, merged, previous, comparison, problems, draft, edits,
+                    editorial_in, review)
 
 
 def build_report(config_path: Path, period_code: str, output_root: Path, input_dir: Path | None = None,
@@ -177,35 +236,25 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
     """Build every output; a draft goes to <output_root>/<period>/, an issued report to
     <output_root>/<period>/phat-hanh/<số>/ (see pipeline.archive.outputs for what is kept and replaced); the run's
     record goes to <output_root>/lich-su.sqlite."""
-    from pipeline.collection.collect import collect
-
     config, plan, period = load_inputs(config_path, period_code)
-    if issue:
-        check_issue_date(issue.date, period, today or date.today())
-    master = plan.as_of(period.end)
     folder = Path(input_dir or config.input_dir / period.code)
     protected = [("thư mục phiếu của kỳ", folder), ("thư mục cấu hình", config.input_dir),
                  ("thư mục bảng nhiệm vụ", config.master_path.parent)]
     history = Path(output_root) / HISTORY_FILE
+    if issue:   # before the folder is locked
+        check_issue_date(issue.date, period, today or date.today())
     with out.period_run(Path(output_root) / period.code, f"Kỳ báo cáo {period.code}", protected,
                         issue.number if issue else None, replace_issued) as run:
-        collection = collect(folder, master, period, on_file=on_file, today=today, plan_number=config.plan_number,
-                             plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
-        problems = [*master.warnings, *collection.problems]   # e.g. a malformed e-mail address in the registry
-        previous = previous_record(config, plan, period, history, problems)
-        merged = merge(master, period, collection.rows, collection.reported_agencies,
-                       accepted_before(history, period, previous))
-        comparison = compare(previous, merged) if previous else None
-        problems += backwards_problems(comparison, merged, folder.name)
-        draft, edits, editorial_in = _draft(config, master, merged, collection, folder, issue, problems, comparison)
-        context = build_context(config, master, merged, issue, draft, comparison=comparison)
+        p = prepare(config_path, period_code, output_root, input_dir, issue, on_file, today, (config, plan, period))
+        master, merged, collection, problems, draft = p.master, p.merged, p.collection, p.problems, p.draft
+        context = build_context(config, master, merged, issue, draft, comparison=p.comparison)
         if issue:
             check_cited_dates(context, issue.date)
         problems += silent_agency_problems(master, merged, folder)
         stamp = datetime.fromisoformat(context["meta"]["DocumentDate"])
         project = config.path.parent.parent  # paths are recorded relative to it: same bytes in any clone
         files = file_records(collection, project, folder)
-        editorial = {"draft": draft, "edits": edits, "source": editorial_in}
+        editorial = {"draft": draft, "edits": p.edits, "source": p.editorial_in, "review": p.review}
         with out.environment_errors(run.period_dir), out.staging(run.period_dir) as tmp_dir:
             outputs = _write_outputs(tmp_dir, config, master, period, merged, context, problems, files, stamp,
                                      collection, issue, project, with_pdf, editorial)
@@ -218,6 +267,7 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
         rows_read=collection.rows_read, rows_accepted=collection.rows_accepted,
         rows_rejected=collection.rows_rejected, files=files,
         outputs={k: target / p.name for k, p in outputs.items()}, kept_aside=done.kept_aside, notices=run.notices,
+        review=p.review,
     )
 
 
@@ -230,7 +280,7 @@ def _write_outputs(tmp_dir: Path, config, master, period, merged, context, probl
         "workbook": write_consolidated(tmp_dir / "tong-hop.xlsx", master, merged, problems, files, stamp,
                                        context["charts"], config.follow_up.due_soon_days,
                                        config.submission_deadline(period)),
-        "problems": write_problem_list(tmp_dir / "van-de.txt", problems, period.label),
+        "problems": write_problem_list(tmp_dir / "van-de.txt", problems, period.label, editorial["review"].lines()),
         "context": write_bytes_atomic(tmp_dir / "noi-dung.json", json.dumps(
             context, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")),
         "editorial": write_editorial(tmp_dir / EDITORIAL_FILE, editorial["draft"], period.code, period.label,

@@ -367,8 +367,11 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
     return save_workbook_stable(wb, path)
 
 
-def write_problem_list(path: Path, problems: list[Problem], period_label: str) -> Path:
+def write_problem_list(path: Path, problems: list[Problem], period_label: str, review: list[str] = ()) -> Path:
+    """`review`: what the run did with the clerk's bien-tap.xlsx and what still blocks issuing (drafting.review)."""
     lines = [f"DANH SÁCH VẤN ĐỀ – {period_label}", ""]
+    if review:
+        lines += [*review, ""]
     if not problems:
         lines.append("Không phát hiện vấn đề nào.")
     lines += [str(p) for p in problems]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from pipeline.drafting.blocks import DONE_AFTER_ISSUE, Draft
+from pipeline.drafting.blocks import DONE_AFTER_ISSUE, Block, Draft, Point
 from pipeline.errors import PipelineError
 from pipeline.status.merge import STATUS_DONE, Merged
 from pipeline.plan.periods import Period
@@ -68,10 +68,17 @@ def mark_done_after_issue(draft: Draft, merged: Merged, when: date) -> None:
                                       f"{format_date_short(when)} ({lead.file}, trang «{lead.sheet}», dòng {lead.row}).")
 
 
-def refuse_if_unsettled(draft: Draft, editorial_name: str) -> None:
-    open_points = draft.unsettled(blocking_only=True)
+def blocking_points(draft: Draft) -> list[tuple[Block, Point]]:
+    """The points that block issuing: the one rule, used by the gate below, the problem list and `tinh-hinh`."""
+    return draft.unsettled(blocking_only=True)
+
+
+def refuse_if_unsettled(draft: Draft, editorial_name: str, place=None) -> None:
+    """`editorial_name`: the clerk's copy as the user finds it (input/<kỳ>/bien-tap.xlsx); `place(block)`: where
+    to settle a block's point in it (file, row, column), default its block code."""
+    open_points = blocking_points(draft)
     if open_points:
-        lines = "\n".join(f"  - [{b.code}] {p.message}" for b, p in open_points)
+        lines = "\n".join(f"  - {place(b) if place else '[' + b.code + ']'}. {p.message}" for b, p in open_points)
         raise PipelineError(f"Chưa thể lập bản phát hành: còn {len(open_points)} điểm làm thay đổi nội dung báo cáo "
                             f"chưa được xử lý. Sửa khối tương ứng hoặc ghi «Đã kiểm tra» ở cột «Ghi chú» trong "
                             f"{editorial_name}, rồi chạy lại:\n{lines}")
