@@ -21,7 +21,7 @@ from pipeline.drafting.voice import Voiced, voice
 from pipeline.status.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                             OPEN_IN_TIME, OPEN_OVERDUE, STATUS_DONE, Attributed, LeadReport, Merged, split_items)
 from pipeline.plan.model import ADD, EXTEND, Master, Task
-from pipeline.plan.periods import compact_label, following_window, parse_period, sent_late
+from pipeline.plan.periods import following_window, sent_late
 from pipeline.collection.sheet_layout import PROPOSAL_TO_MINISTRY, PROPOSAL_TO_PM, PROPOSAL_TO_PROVINCE
 from pipeline.text.vntext import end_sentence, fold, format_date_short, format_number, format_percent, lower_first
 
@@ -319,15 +319,10 @@ def _comparison(c: _Ctx, heading: str) -> Block:
                                       f"«{c.merged.statuses[task_id].label.lower()}». Xác minh với cơ quan.")
     for task_id in cmp.contradicted:
         st = c.merged.statuses[task_id]
-        block.point(STATUS_BACKWARDS, f"Nhiệm vụ {task_id}: đã hoàn thành từ {_done_in(st)} "
+        block.point(STATUS_BACKWARDS, f"Nhiệm vụ {task_id}: đã hoàn thành từ {st.done_in} "
                                       f"(«{st.label.lower()}»), kỳ này cơ quan báo cáo chưa hoàn thành; báo cáo vẫn "
                                       "tính là đã hoàn thành. Xác minh với cơ quan.")
     return block
-
-
-def _done_in(st) -> str:
-    """«quý II/2022»: the period whose report accepted the completion."""
-    return compact_label(parse_period(st.earlier.period_code)) if st.earlier else ""
 
 
 def _reason(c: _Ctx, block: Block, task: Task) -> str:

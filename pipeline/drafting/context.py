@@ -16,7 +16,7 @@ from pipeline.drafting.body import subject as report_subject
 from pipeline.drafting.phrasebook import Phrasebook
 from pipeline.status.compare import Comparison
 from pipeline.status.merge import Merged, TaskStatus
-from pipeline.plan.periods import compact_label, parse_period, short_label
+from pipeline.plan.periods import short_label
 from pipeline.plan.model import Master
 from pipeline.drafting.letterhead import DRAFT_BLANK, Issue, Signature, archive_record, day_text, frame, \
     recipient_lines
@@ -62,7 +62,7 @@ def _status_cell(st: TaskStatus, comparison: Comparison | None) -> str:
     the status in the previous period's record."""
     label, task_id = st.label, st.task_id
     if st.done_before:
-        return f"{label}\n(hoàn thành {compact_label(parse_period(st.earlier.period_code))})"
+        return f"{label}\n(hoàn thành {st.done_in})"
     before = comparison.previous_label(task_id) if comparison else ""
     if not before:
         return label

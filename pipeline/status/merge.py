@@ -136,6 +136,12 @@ class TaskStatus:
         """Done in an earlier period (the status is that period's, not this period's forms')."""
         return self.earlier is not None and self.status in DONE_STATUSES
 
+    @property
+    def done_in(self) -> str:
+        """«quý II/2022»: the period whose report accepted the completion kept here ("" when done now or not done)."""
+        from pipeline.plan.periods import compact_label, parse_period
+        return compact_label(parse_period(self.earlier.period_code)) if self.done_before else ""
+
     def completion(self, period_code: str) -> Completion | None:
         """The completion in force after this period (None: not done)."""
         if self.status not in DONE_STATUSES:
