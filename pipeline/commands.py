@@ -64,7 +64,7 @@ def cmd_templates(args) -> int:
     from pipeline.collection.agency_workbook import write_agency_workbooks
     from pipeline.archive.history import FILENAME as HISTORY_FILE
     from pipeline.archive.history import ISSUED, previous_period
-    from pipeline.report import carried_of, load_inputs, previous_record
+    from pipeline.report import carried_of, latest_record, load_inputs, previous_record
 
     from pipeline.archive import outputs as out
 
@@ -75,14 +75,18 @@ def cmd_templates(args) -> int:
     generated = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
     protected = [("thư mục cấu hình", config.input_dir), ("thư mục bảng nhiệm vụ", config.master_path.parent)]
     with out.period_run(period_dir, f"Kỳ báo cáo {period.code}", protected), out.environment_errors(period_dir):
-        record = previous_record(config, plan, period, args.output / HISTORY_FILE, [])
+        # the previous period's record (or forms); when it has neither, the latest record before it: what was
+        # done then is still done, pre-filled and locked
+        record = (previous_record(config, plan, period, args.output / HISTORY_FILE, [])
+                  or latest_record(args.output / HISTORY_FILE, period))
         carried = carried_of(record)
         paths = write_agency_workbooks(master, period, out_dir, generated_at=generated, config=config,
                                        carried=carried)
     _out(f"Đã tạo {len(paths)} phiếu báo cáo {period.label} trong {out_dir}:")
     for p in paths:
         _out(f"  {p.name}")
-    _out(_carried_line(record, previous_period(period), args.output / HISTORY_FILE, config.input_dir, master,
+    _out(_carried_line(record, record.period if record else previous_period(period), args.output / HISTORY_FILE,
+                       config.input_dir, master,
                        carried, ISSUED))
     return EXIT_OK
 

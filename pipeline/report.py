@@ -81,18 +81,22 @@ def previous_record(config: PlanConfig, plan: Master, period: Period, history: P
     return record
 
 
-def accepted_before(history: Path, period: Period, previous: PeriodRecord | None, depth: int = RECORDS_BACK) -> dict:
-    """The completions accepted before `period` (task id -> Completion): from the previous period's record, or,
-    when that period has neither record nor forms, from the latest record before it."""
-    if previous is not None:
-        return previous.accepted
+def latest_record(history: Path, period: Period, depth: int = RECORDS_BACK) -> PeriodRecord | None:
+    """The latest record before `period` (the previous period's, else the one before it, …), None when none."""
     before = period
     for _ in range(max(depth, 0)):
         before = previous_period(before)
         record = read_record(history, before)
         if record is not None:
-            return record.accepted
-    return {}
+            return record
+    return None
+
+
+def accepted_before(history: Path, period: Period, previous: PeriodRecord | None, depth: int = RECORDS_BACK) -> dict:
+    """The completions accepted before `period` (task id -> Completion): from the previous period's record, or,
+    when that period has neither record nor forms, from the latest record before it."""
+    record = previous or latest_record(history, period, depth)
+    return record.accepted if record else {}
 
 
 def silent_agency_problems(master: Master, merged: Merged, folder: Path) -> list[Problem]:

@@ -216,3 +216,38 @@ def test_don_doc_never_chases_what_is_done(chain):
     # the công văn names only tasks not done
     text = " ".join(b["text"] for b in chain["follow"]["2023-Q1"].context["body"])
     assert "III.1 " not in text and "III.9" not in text
+
+
+def test_a_period_never_run_does_not_lose_what_was_done_before_it(tmp_path):
+    """No quý IV record nor forms: the quý I/2023 forms still carry and lock what quý III recorded as done."""
+    config = _project(tmp_path)
+    out = tmp_path / "output"
+    build_report(config, "2022-Q3", out, with_pdf=False)
+    forms, printed = _templates(config, out, "2023-Q1")
+    assert "6 nhiệm vụ đã hoàn thành được khóa" in printed
+    ws = openpyxl.load_workbook(next(forms.glob("2023-Q1_STNMT_*.xlsx")))[L.SHEET_REPORT]
+    r = _rows(ws)["III.14"]
+    assert ws.cell(r, _col("status")).value == L.STATUS_DONE and ws.cell(r, _col("status")).protection.locked
+
+
+def test_a_version_1_record_file_is_extended_and_its_completions_derived(tmp_path, master):
+    import sqlite3
+    from datetime import date
+    from pipeline.archive.history import read_record, write_record
+    from pipeline.plan.periods import parse_period
+    from pipeline.status.merge import merge
+    from tests.conftest import agency_rows
+
+    q3 = parse_period("2022-Q3")
+    rows = agency_rows(("SGTVT", "III.5.1", "Đã hoàn thành", "2022-06-30", 100.0, "Đã trình Bộ.", "Tờ trình số 310",
+                        "", ""))
+    db = tmp_path / "lich-su.sqlite"
+    write_record(db, master, merge(master, q3, rows, ["SGTVT"]), "112/KH-UBND", date(2022, 9, 25))
+    with sqlite3.connect(db) as con:   # as a version 1 file: no completion tables
+        con.executescript("DROP TABLE completion; DROP TABLE completion_answer; UPDATE schema_version SET version = 1;")
+    record = read_record(db, q3)
+    done = record.accepted["III.5.1"]
+    assert (done.period_code, done.status, done.completed_on) == ("2022-Q3", "done_on_time", date(2022, 6, 30))
+    assert done.answers["SGTVT"].output_doc == "Tờ trình số 310"
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT version FROM schema_version").fetchone() == (2,)

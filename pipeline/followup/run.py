@@ -45,8 +45,8 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
                     replace_issued: bool = False, today: date | None = None, with_pdf: bool = True) -> FollowUpResult:
     from pipeline.collection.collect import collect
     from pipeline.status.merge import merge
-    from pipeline.report import (accepted_before, carried_of, file_records, load_inputs, manifest_inputs,
-                                 previous_record, silent_agency_problems)
+    from pipeline.report import (accepted_before, carried_of, file_records, latest_record, load_inputs,
+                                 manifest_inputs, previous_record, silent_agency_problems)
 
     config, plan, period = load_inputs(config_path, period_code)
     master = plan.as_of(period.end)
@@ -74,7 +74,8 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
     with out.period_run(base, f"Việc đôn đốc kỳ {period.code}", protected,
                         issue.number if issue else None, replace_issued) as run:
         problems += earlier
-        carried = carried_of(previous) if any(a.silent for a in follow.concerned) else None
+        carried = carried_of(previous or latest_record(history, period)) \
+            if any(a.silent for a in follow.concerned) else None
         with out.environment_errors(run.period_dir), out.staging(run.period_dir) as tmp_dir:
             outputs, mail_problems = _write(tmp_dir, config, master, period, collection, follow, context, dates,
                                             carried, today or date.today(), with_pdf)
