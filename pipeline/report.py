@@ -157,14 +157,6 @@ def carried_of(record: PeriodRecord | None):
                    frozenset(t for t, c in record.accepted.items() if c.status in (DONE_ON_TIME, DONE_LATE)))
 
 
-def shown_path(path: Path, project: Path) -> str:
-    """A path as the user finds it: relative to the project («input/2022-Q3/bien-tap.xlsx»), else as given."""
-    try:
-        return Path(path).absolute().relative_to(Path(project).absolute()).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folder: Path, issue: Issue | None,
            problems: list[Problem], comparison: Comparison | None, draft_copy: str,
            gate: bool = True) -> tuple[Draft, dict, Path | None, Review]:
@@ -181,7 +173,8 @@ def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folde
         edits, read_problems = read_edits(editorial_in, merged.period.code, config.plan_number)
         problems.extend(read_problems)
         problems.extend(apply_edits(draft, edits, editorial_in.name))
-    review = review_of(draft, edits, shown_path(editorial_in, config.path.parent.parent), found, draft_copy)
+    # paths as the clerk finds them from the project («input/2022-Q3/bien-tap.xlsx»); the same bytes in any clone
+    review = review_of(draft, edits, portable_path(editorial_in, config.path.parent.parent, folder), found, draft_copy)
     if issue and gate:
         refuse_if_unsettled(draft, review.editable, review.place)
     return draft, edits, editorial_in if found else None, review
@@ -227,7 +220,8 @@ def prepare(config_path: Path, period_code: str, output_root: Path, input_dir: P
                    accepted_before(history, period, previous))
     comparison = compare(previous, merged) if previous else None
     problems += backwards_problems(comparison, merged, folder.name)
-    draft_copy = shown_path(Path(output_root) / period.code / EDITORIAL_FILE, config.path.parent.parent)
+    draft_copy = portable_path(Path(output_root) / period.code / EDITORIAL_FILE, config.path.parent.parent,
+                               Path(output_root) / period.code)
     draft, edits, editorial_in, review = _draft(config, master, merged, collection, folder, issue, problems,
                                                 comparison, draft_copy, gate)
     return Prepared(config, master, period, folder, collection, merged, previous, comparison, problems, draft, edits,

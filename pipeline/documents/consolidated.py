@@ -289,8 +289,7 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
         st = merged.statuses[task.id]
         rows.append([
             task.id, task.content, "; ".join(master.agencies[c].name for c in task.lead_codes),
-            task.deadline_text, task.deadline_in_force.due,
-            st.label + (f" (hoàn thành {st.done_in})" if st.done_before else ""), st.completed_on,
+            task.deadline_text, task.deadline_in_force.due, st.label, st.completed_on,
             _lead_lines(st, "results"), _lead_lines(st, "output_doc"),
             _lead_lines(st, "difficulties"), _lead_lines(st, "proposals"),
         ])
