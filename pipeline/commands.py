@@ -81,7 +81,7 @@ def cmd_templates(args) -> int:
                   or latest_record(args.output / HISTORY_FILE, period))
         carried = carried_of(record)
         paths = write_agency_workbooks(master, period, out_dir, generated_at=generated, config=config,
-                                       carried=carried)
+                                       carried=carried, deadline=config.submission_deadline(period))
     _out(f"Đã tạo {len(paths)} phiếu báo cáo {period.label} trong {out_dir}:")
     for p in paths:
         _out(f"  {p.name}")

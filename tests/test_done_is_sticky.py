@@ -49,9 +49,10 @@ def _col(key):
     return L.COLUMNS.index(L.COLUMN_BY_KEY[key]) + 1
 
 
-def _return_forms(forms, folder, silent, report_date, leave_out=()):
+def _return_forms(forms, folder, silent, report_date, leave_out=(), dated=None):
     """Every agency but `silent` sends its form back: pre-filled answers as they are, blank rows answered
-    «Đang thực hiện»; `leave_out`: (agency, task id) rows deleted from the returned file."""
+    «Đang thực hiện»; `leave_out`: (agency, task id) rows deleted from the returned file; `dated`: agency ->
+    its own report date."""
     folder.mkdir(parents=True)
     for path in sorted(forms.glob("*.xlsx")):
         code = path.name.split("_")[1]
@@ -60,7 +61,7 @@ def _return_forms(forms, folder, silent, report_date, leave_out=()):
         wb = openpyxl.load_workbook(path)
         ws = wb[L.SHEET_REPORT]
         ws[L.HEADER_BY_KEY["officer_name"].value_cell] = "Nguyễn Văn A"
-        ws[L.HEADER_BY_KEY["report_date"].value_cell] = report_date
+        ws[L.HEADER_BY_KEY["report_date"].value_cell] = (dated or {}).get(code, report_date)
         rows = _rows(ws)
         for task_id, r in rows.items():
             if ws.cell(r, _col("status")).value is None:
@@ -116,8 +117,11 @@ def chain(tmp_path_factory):
     runs = {"2022-Q3": build_report(config, "2022-Q3", out)}   # quý II built from its forms (no record)
     forms, printed_q4 = _templates(config, out, "2022-Q4")
     # quý IV: Sở TN&MT silent (III.3 and III.14 done), Sở NN&PTNT leaves III.1 (done late in quý III) out
+    # Sở Nội vụ dates its form after the submission deadline (20/12/2022), Sở KH&CN after the cut-off (14/12)
+    # but before the deadline
     _return_forms(forms, inputs / "2022-Q4", silent={"STNMT", "VPTU", "CA", "SYT"},
-                  report_date=datetime(2022, 12, 10), leave_out={("SNNPTNT", "III.1")})
+                  report_date=datetime(2022, 12, 10), leave_out={("SNNPTNT", "III.1")},
+                  dated={"SNV": datetime(2022, 12, 21), "SKHCN": datetime(2022, 12, 16)})
     runs["2022-Q4"] = build_report(config, "2022-Q4", out, with_pdf=False)
     follow_q4 = build_follow_up(config, "2022-Q4", out, with_pdf=False)
     forms_q1, printed_q1 = _templates(config, out, "2023-Q1")
@@ -251,3 +255,19 @@ def test_a_version_1_record_file_is_extended_and_its_completions_derived(tmp_pat
     assert done.answers["SGTVT"].output_doc == "Tờ trình số 310"
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT version FROM schema_version").fetchone() == (2,)
+
+
+def test_one_submission_deadline_in_every_document(chain):
+    """20/12/2022 = 25/12 less answer_days (5): the forms, the công văn, the report and the workbook agree."""
+    import json
+    guide = openpyxl.load_workbook(next(chain["forms_q4"].glob("2022-Q4_SNV_*.xlsx")))[L.SHEET_GUIDE]
+    assert any("Hạn gửi phiếu: ngày 20/12/2022" in str(c.value) for c in guide["A"])
+    assert chain["follow"]["2022-Q4"].context["answer_by"] == "20/12/2022"
+    q4 = chain["runs"]["2022-Q4"]
+    ctx = json.loads((q4.out_dir / "noi-dung.json").read_text(encoding="utf-8"))
+    said = next(b["text"] for b in ctx["body"] if b["id"] == "III.bao-cao")
+    assert "1 cơ quan gửi báo cáo sau hạn gửi phiếu ngày 20/12/2022 (Sở Nội vụ)" in said   # not Sở KH&CN (16/12)
+    ws = openpyxl.load_workbook(q4.outputs["workbook"])["Theo cơ quan"]
+    said = {row[0]: row[2] for row in ws.iter_rows(min_row=4, values_only=True) if row[0]}
+    assert said["SNV"] == "Gửi chậm (21/12/2022)" and said["SKHCN"] == "Đã báo cáo"
+    assert said["STNMT"] == "Đã hoàn thành hết" and said["SYT"] == "Chưa báo cáo"

@@ -125,12 +125,14 @@ def workbook_filename(period, agency: Agency) -> str:
 
 def write_agency_workbooks(master: Master, period, out_dir: Path, generated_at: datetime, *,
                            config=None, plan_ref: str | None = None, plan_number: str | None = None,
-                           codes: list[str] | None = None, carried: Carried | None = None) -> list[Path]:
+                           codes: list[str] | None = None, carried: Carried | None = None,
+                           deadline: date | None = None) -> list[Path]:
     """One workbook per lead agency (or per code in `codes`) into out_dir; returns the paths.
 
     The plan is named from `config` (a PlanConfig) or, when given, from `plan_ref`; it is identified
     (hidden sheet) by its number (`plan_number`, else config.plan_number) and all its task ids.
-    `carried`: the previous period's answers, pre-filled in each agency's form.
+    `carried`: the previous period's answers, pre-filled in each agency's form. `deadline`: the day the forms
+    are due (PlanConfig.submission_deadline), told in «Hướng dẫn» (None: not told).
     """
     if plan_ref is None:
         if config is None:
@@ -149,14 +151,15 @@ def write_agency_workbooks(master: Master, period, out_dir: Path, generated_at: 
         tasks = master.tasks_of(code)
         if not tasks:
             continue
-        wb = build_workbook(agency, tasks, period, generated_at, plan_ref=plan_ref, plan=plan, carried=carried)
+        wb = build_workbook(agency, tasks, period, generated_at, plan_ref=plan_ref, plan=plan, carried=carried,
+                            deadline=deadline)
         paths.append(save_workbook_stable(wb, out_dir / workbook_filename(period, agency)))
     return paths
 
 
 def build_workbook(agency: Agency, tasks: list[Task], period, generated_at: datetime, *,
                    plan_ref: str, plan: tuple[str, str], carried: Carried | None = None,
-                   refill: Refill | None = None) -> Workbook:
+                   refill: Refill | None = None, deadline: date | None = None) -> Workbook:
     """`plan` = (plan number, plan fingerprint) written to the hidden sheet; `carried`: answers to
     pre-fill (an agency with none gets the blank form); `refill`: the agency's own answers and
     refused cells, for a form sent back to be corrected (not combined with `carried`)."""
@@ -178,7 +181,7 @@ def build_workbook(agency: Agency, tasks: list[Task], period, generated_at: date
     ws = wb.active
     ws.title = L.SHEET_REPORT
     _report_sheet(ws, agency, tasks, period, plan_ref, carry, refill)
-    _guide_sheet(wb.create_sheet(L.SHEET_GUIDE), period, plan_ref, carry, refill)
+    _guide_sheet(wb.create_sheet(L.SHEET_GUIDE), period, plan_ref, carry, refill, deadline)
     _meta_sheet(wb.create_sheet(L.SHEET_META), agency, tasks, period, generated_at, plan, carry)
     wb.active = 0
     wb.security = WorkbookProtection(lockStructure=True)
@@ -477,7 +480,8 @@ def _protect(ws) -> None:
     p.selectUnlockedCells = False
 
 
-def _guide_sheet(ws, period, plan_ref: str, carry: _Carry | None = None, refill: Refill | None = None) -> None:
+def _guide_sheet(ws, period, plan_ref: str, carry: _Carry | None = None, refill: Refill | None = None,
+                 deadline: date | None = None) -> None:
     for c in L.COLUMNS:
         ws.column_dimensions[c.letter].width = c.width
     end = format_date_short(period.end)
@@ -487,7 +491,9 @@ def _guide_sheet(ws, period, plan_ref: str, carry: _Carry | None = None, refill:
          f"{period.label}. Số liệu tính từ ngày {format_date_short(period.start)} đến ngày {end}.", None),
         ("1. Điền vào trang «Báo cáo». Chỉ các ô nền vàng được nhập; các cột Mã nhiệm vụ, Nội dung nhiệm vụ, "
          "Thời hạn, Sản phẩm dự kiến đã khóa. Không thêm, xóa, đổi thứ tự dòng; không đổi tên trang.", None),
-        ("2. Ghi họ và tên, chức vụ, điện thoại của người báo cáo và ngày báo cáo ở đầu trang.", None),
+        ("2. Ghi họ và tên, chức vụ, điện thoại của người báo cáo và ngày báo cáo ở đầu trang."
+         + (f" Hạn gửi phiếu: ngày {format_date_short(deadline)}; phiếu ghi ngày báo cáo sau ngày này được ghi là "
+            "gửi chậm trong báo cáo." if deadline else ""), None),
         ("3. Tình trạng: chọn một trong ba giá trị " + ", ".join(f"«{s}»" for s in L.STATUSES) + ".", None),
         (f"4. Ngày hoàn thành: chỉ ghi khi nhiệm vụ đã hoàn thành, dạng ngày/tháng/năm (ví dụ {end}); "
          f"không sau ngày chốt số liệu {end}.", None),

@@ -138,7 +138,7 @@ def _write(tmp_dir: Path, config, master, period, collection, follow: FollowUp, 
         attachments = [(f"{base}.pdf", outputs["pdf"])] if with_pdf else [(f"{base}.docx", outputs["docx"])]
         if agency.must_send:
             form = write_resend_form(tmp_dir / names["form"], master, period, config, agency, collection, generated,
-                                     carried if agency.silent else None)
+                                     carried if agency.silent else None, deadline=dates.answer_by)
             sheet = write_problem_workbook(tmp_dir / names["problems"], agency, period, config.plan_number, stamp)
             outputs[f"{code}:form"], outputs[f"{code}:problems"] = form, sheet
             # attached under the names the agency knows: its form's usual name (make templates)
