@@ -141,3 +141,19 @@ def test_a_previous_period_never_run_is_built_from_its_input(tmp_path):
     assert "(đã hoàn thành 0/35 nhiệm vụ): hoàn thành thêm 7 nhiệm vụ (" in compare_text
     assert "chưa có bản ghi" not in json.dumps(ctx, ensure_ascii=False)   # a note for the clerk, not for the report
     assert compare(read_record(tmp_path / "out" / "lich-su.sqlite", Q3), result.merged).completed == []
+
+
+def test_an_undated_completion_takes_the_date_given_later_and_keeps_its_period(master):
+    from pipeline.status.compare import record_of
+
+    q3 = merge(master, Q3, _rows(("SNNPTNT", "III.2", "Đã hoàn thành", None, 100.0, "Đã gửi", "CV 2390", "", "")),
+               ["SNNPTNT"])
+    assert q3.statuses["III.2"].status == "done_undated"
+    q4 = parse_period("2022-Q4")
+    later = merge(master, q4, _rows(("SNNPTNT", "III.2", "Đã hoàn thành", "2022-06-20", 100.0, "Đã gửi", "CV 2390",
+                                     "", "")), ["SNNPTNT"], record_of(q3).accepted)
+    st = later.statuses["III.2"]
+    assert (st.status, st.completed_on, st.done_in) == ("done_on_time", date(2022, 6, 20), "quý III/2022")
+    assert record_of(later).accepted["III.2"].period_code == "2022-Q3"
+    silent = merge(master, q4, _rows(), [], record_of(q3).accepted)    # silent: stays done, still undated
+    assert silent.statuses["III.2"].status == "done_undated" and silent.statuses["III.2"].leads[0].results == "Đã gửi"

@@ -152,9 +152,11 @@ def write_record(path: Path, master: Master, merged: Merged, plan_number: str, d
             con.executemany("INSERT INTO task_status VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
                 (run_id, t.id, t.section, merged.statuses[t.id].status, merged.statuses[t.id].label, t.deadline_text,
                  _iso(t.deadline_in_force.due), _iso(merged.statuses[t.id].completed_on)) for t in master.tasks])
+            # what each lead reported in this period (a silent lead's kept answer lives in completion_answer)
             con.executemany("INSERT INTO lead_report VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                (run_id, t.id, lead.agency, int(lead.reported), lead.status or None, _iso(lead.completed_on),
-                 lead.progress, lead.results or None, lead.output_doc or None)
+                (run_id, t.id, lead.agency, 1, lead.status or None, _iso(lead.completed_on), lead.progress,
+                 lead.results or None, lead.output_doc or None) if lead.reported else
+                (run_id, t.id, lead.agency, 0, None, None, None, None, None)
                 for t in master.tasks for lead in merged.statuses[t.id].leads])
             rows = []
             for code, rec in merged.by_agency.iterrows():
