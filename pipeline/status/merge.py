@@ -28,7 +28,7 @@ import pandas as pd
 from pipeline.collection.collect import ROW_COLUMNS
 from pipeline.plan.master import Master
 from pipeline.collection.sheet_layout import PROPOSAL_TO_PROVINCE, STATUS_DONE
-from pipeline.plan.periods import Period
+from pipeline.plan.periods import Period, compact_label, parse_period
 from pipeline.text.vntext import fold
 
 
@@ -139,7 +139,6 @@ class TaskStatus:
     @property
     def done_in(self) -> str:
         """«quý II/2022»: the period whose report accepted the completion kept here ("" when done now or not done)."""
-        from pipeline.plan.periods import compact_label, parse_period
         return compact_label(parse_period(self.earlier.period_code)) if self.done_before else ""
 
     def completion(self, period_code: str) -> Completion | None:
