@@ -125,10 +125,19 @@ class Stopped(BaseException):
     """SIGTERM/SIGHUP turned into an exception, so every `finally` (temp folders, lock) runs."""
 
 
+def _swallowed(frame) -> bool:
+    """Python ignores an exception raised in a finaliser (a ZipFile being collected, down to the close() it
+    calls) or a weakref callback (importlib's module lock clean-up): raised there, the stop would be lost and
+    the run would go on."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__" or frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _stop(signum, frame):
-    if frame is not None and frame.f_code.co_name == "__del__":
-        # Python ignores an exception raised inside a finaliser (a ZipFile being collected): the run
-        # would go on. Deliver the signal again a moment later, outside it.
+    if _swallowed(frame):   # deliver the signal again a moment later, outside it
         threading.Timer(0.01, os.kill, (os.getpid(), signum)).start()
         return
     raise Stopped(signal.Signals(signum).name)
@@ -144,9 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except (KeyboardInterrupt, Stopped) as exc:
-        why = f" (tín hiệu {exc})" if isinstance(exc, Stopped) else ""
-        print(f"Đã dừng theo yêu cầu{why}; không tệp kết quả dở dang nào được để lại.", file=sys.stderr)
-        return EXIT_FAILED
+        return _stopped(exc)
     except OSError as exc:
         from pipeline.archive.outputs import oserror_sentence
         sentence = oserror_sentence(exc)
@@ -157,10 +164,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: {sentence}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:  # the user never sees a traceback unless asked
-        return _unexpected(exc, args.debug)
+        stop = _stop_behind(exc)
+        return _stopped(stop) if stop else _unexpected(exc, args.debug)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _stopped(exc: BaseException) -> int:
+    why = f" (tín hiệu {exc})" if isinstance(exc, Stopped) else ""
+    print(f"Đã dừng theo yêu cầu{why}; không tệp kết quả dở dang nào được để lại.", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _stop_behind(exc: BaseException) -> Stopped | None:
+    """The stop a library turned into its own error (openpyxl's bare `except:` raises TypeError over it)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, Stopped):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def _unexpected(exc: BaseException, debug: bool) -> int:

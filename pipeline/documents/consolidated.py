@@ -12,6 +12,8 @@ from openpyxl.utils import get_column_letter
 from pipeline.files import put_value, save_workbook_stable, write_bytes_atomic
 from pipeline.errors import Problem
 from pipeline.plan.master import Master
+from pipeline.plan.periods import sent_late
+from pipeline.text.vntext import format_date_short
 from pipeline.status.due import due_soon
 from pipeline.status.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                             OPEN_IN_TIME, OPEN_OVERDUE, STATUS_LABELS, STATUS_ORDER, Merged)
@@ -188,7 +190,6 @@ DUE_SHEET = "Sắp đến hạn"
 def _due_soon_sheet(ws, master: Master, merged: Merged, due: dict, anchor, days: int) -> None:
     """Per lead agency, its tasks not done at the cut-off that fall due within `days` days after `anchor`."""
     from pipeline.drafting.body import short_name
-    from pipeline.text.vntext import format_date_short
 
     rows = [[master.agencies[code].name, d.task_id, short_name(master.task(d.task_id)), d.deadline_text, d.due,
              merged.statuses[d.task_id].label]
@@ -276,8 +277,6 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
     and draws them as native Excel charts. «Sắp đến hạn»: tasks falling due within `due_soon_days` days after
     the cut-off (the same list the công văn đôn đốc reminds agencies of). «Theo cơ quan» says «Gửi chậm» for a
     form dated after `submission_deadline` (PlanConfig.submission_deadline: the công văn's reply-by date)."""
-    from pipeline.plan.periods import sent_late
-    from pipeline.text.vntext import format_date_short
     wb = openpyxl.Workbook()
     # Column widths are counted in digits of the workbook's default font: make it the font
     # of the cells, so Excel (Calibri) and LibreOffice (no Calibri) print the same widths.
