@@ -12,7 +12,7 @@ DEBS_RUNTIME := fonts-liberation2 fonts-dejavu-core fontconfig libpango-1.0-0 li
 DEBS_TEST := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils qpdf default-jre-headless \
              libpdfbox2-java libactivation-java libjaxb-api-java
 
-.PHONY: setup setup-test report report-q3 templates don-doc check-template import-plan test bench clean
+.PHONY: setup setup-test report report-q3 templates tinh-hinh don-doc check-template import-plan test bench clean
 
 # Needed before the venv exists (a plain Debian has no python3-venv, sometimes no python3 or git).
 DEBS_BOOTSTRAP := python3 python3-venv git
@@ -34,26 +34,34 @@ setup: $(STAMP)
 setup-test: setup
 	@scripts/ensure-debs.sh $(DEBS_TEST)
 
-# `baocao report` exits 1 when the report was built but the check list is not empty: for make
-# that is success (the list is printed); 2 (nothing built) fails the target.
+# The tool's exit codes: 0 done; 1 done, with a check list or open points (printed): success for make;
+# 2 refused or failed, already told in Vietnamese. make would add its own English «make: *** [...] Error 2».
+# For a person at a terminal the target ends with the tool's sentence and nothing more (make exits 0); in CI
+# (the CI variable set) or when stderr is not a terminal (a script, a log), make fails with the tool's code,
+# so an automated chain stops.
+explained = { code=$$?; [ $$code -eq 1 ] || { [ -t 2 ] && [ -z "$$CI" ]; } || exit $$code; }
+need_period = { [ -n "$(PERIOD)" ] || { echo "Cần chỉ rõ kỳ báo cáo, ví dụ: make $@ PERIOD=$(1)" >&2; (exit 2); }; }
+TOOL = $(PY) -m pipeline --config $(CONFIG)
+
 report-q3: setup
-	@$(PY) -m pipeline --config $(CONFIG) report --period q3 || [ $$? -eq 1 ]
+	@$(TOOL) report --period q3 || $(explained)
 
 report: setup
-	@test -n "$(PERIOD)" || { echo "Cần chỉ rõ kỳ báo cáo, ví dụ: make report PERIOD=2022-H1"; exit 2; }
-	@$(PY) -m pipeline --config $(CONFIG) report --period $(PERIOD) $(ARGS) || [ $$? -eq 1 ]
+	@$(call need_period,2022-H1) && $(TOOL) report --period $(PERIOD) $(ARGS) || $(explained)
 
 templates: setup
-	@test -n "$(PERIOD)" || { echo "Cần chỉ rõ kỳ báo cáo, ví dụ: make templates PERIOD=2022-Q3"; exit 2; }
-	@$(PY) -m pipeline --config $(CONFIG) templates --period $(PERIOD)
+	@$(call need_period,2022-Q3) && $(TOOL) templates --period $(PERIOD) $(ARGS) || $(explained)
+
+# The period at a glance: who replied, who is late or silent, files refused, review points, can it be issued.
+tinh-hinh: setup
+	@$(call need_period,2022-Q3) && $(TOOL) tinh-hinh --period $(PERIOD) $(ARGS) || $(explained)
 
 # The công văn đôn đốc and each chased agency's files: output/<period>/don-doc/ (ARGS: --han, --so-ngay, --so/--ngay).
 don-doc: setup
-	@test -n "$(PERIOD)" || { echo "Cần chỉ rõ kỳ báo cáo, ví dụ: make don-doc PERIOD=2022-Q3"; exit 2; }
-	@$(PY) -m pipeline --config $(CONFIG) don-doc --period $(PERIOD) $(ARGS)
+	@$(call need_period,2022-Q3) && $(TOOL) don-doc --period $(PERIOD) $(ARGS) || $(explained)
 
 check-template: setup
-	@$(PY) -m pipeline --config $(CONFIG) check-template
+	@$(TOOL) check-template || $(explained)
 
 # The import contract first (pyproject.toml: stages only look down), then the suite.
 test: setup-test

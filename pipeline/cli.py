@@ -86,6 +86,15 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--ghi-de-ban-phat-hanh", action="store_true", dest="replace_issued",
                    help="lập lại bản phát hành có số đã lập trước đó (ghi đè output/<kỳ>/phat-hanh/<số>/)")
 
+    s = sub.add_parser("tinh-hinh", help="tình hình kỳ báo cáo: cơ quan đã gửi (đúng hạn, gửi chậm), chưa gửi; tệp bị "
+                       "loại; điểm biên tập đã xử lý, còn mở; đã phát hành được chưa (không ghi tệp nào)")
+    s.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2022-Q3 hoặc q3")
+    s.add_argument("--input", type=Path, help="thư mục phiếu đã nộp (mặc định input/<kỳ>)")
+    s.add_argument("--output", type=Path, default=DEFAULT_OUTPUT,
+                   help="thư mục kết quả, nơi có lich-su.sqlite (mặc định output)")
+    s.add_argument("--ngay", type=_iso_date, help="ngày dự kiến ban hành, dạng 2022-09-20: tính cả các điểm phụ "
+                   "thuộc ngày này như khi cấp số")
+
     s = sub.add_parser("don-doc", help="lập công văn đôn đốc các cơ quan chưa báo cáo, báo cáo chưa hợp lệ hoặc có "
                        "nhiệm vụ sắp đến hạn, kèm tệp và thư điện tử nháp cho từng cơ quan")
     s.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2022-Q3 hoặc q3")
@@ -116,10 +125,19 @@ class Stopped(BaseException):
     """SIGTERM/SIGHUP turned into an exception, so every `finally` (temp folders, lock) runs."""
 
 
+def _swallowed(frame) -> bool:
+    """Python ignores an exception raised in a finaliser (a ZipFile being collected, down to the close() it
+    calls) or a weakref callback (importlib's module lock clean-up): raised there, the stop would be lost and
+    the run would go on."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__" or frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _stop(signum, frame):
-    if frame is not None and frame.f_code.co_name == "__del__":
-        # Python ignores an exception raised inside a finaliser (a ZipFile being collected): the run
-        # would go on. Deliver the signal again a moment later, outside it.
+    if _swallowed(frame):   # deliver the signal again a moment later, outside it
         threading.Timer(0.01, os.kill, (os.getpid(), signum)).start()
         return
     raise Stopped(signal.Signals(signum).name)
@@ -135,9 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except (KeyboardInterrupt, Stopped) as exc:
-        why = f" (tín hiệu {exc})" if isinstance(exc, Stopped) else ""
-        print(f"Đã dừng theo yêu cầu{why}; không tệp kết quả dở dang nào được để lại.", file=sys.stderr)
-        return EXIT_FAILED
+        return _stopped(exc)
     except OSError as exc:
         from pipeline.archive.outputs import oserror_sentence
         sentence = oserror_sentence(exc)
@@ -148,10 +164,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: {sentence}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:  # the user never sees a traceback unless asked
-        return _unexpected(exc, args.debug)
+        stop = _stop_behind(exc)
+        return _stopped(stop) if stop else _unexpected(exc, args.debug)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _stopped(exc: BaseException) -> int:
+    why = f" (tín hiệu {exc})" if isinstance(exc, Stopped) else ""
+    print(f"Đã dừng theo yêu cầu{why}; không tệp kết quả dở dang nào được để lại.", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _stop_behind(exc: BaseException) -> Stopped | None:
+    """The stop a library turned into its own error (openpyxl's bare `except:` raises TypeError over it)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, Stopped):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def _unexpected(exc: BaseException, debug: bool) -> int:

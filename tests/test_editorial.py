@@ -179,9 +179,12 @@ def test_issue_refused_while_a_fact_is_unsettled(tmp_path):
         build_report(CONFIG, "2022-Q3", tmp_path, issue=Issue(45, date(2022, 9, 20)), today=TODAY)
     message = str(err.value)
     assert message.startswith("Chưa thể lập bản phát hành: còn 3 điểm")
-    assert "[PL.III.13]" in message and "Tiến độ «400» nằm ngoài khoảng 0–100" in message   # SCT's refused row
-    assert "[PL.III.2]" in message and "không ghi ngày hoàn thành" in message
-    assert "[PL.I.5]" in message and "30/9/2022, sau ngày ban hành 20/9/2022" in message   # done after the issue date
+    # the copy to edit, as the clerk finds it, and for each point its row and column
+    assert ("trong input/2022-Q3/bien-tap.xlsx (chưa có: chép " in message
+            and "- input/2022-Q3/bien-tap.xlsx, dòng " in message and "cột «Ghi chú»" in message)
+    assert "(khối «PL.III.13»)" in message and "Tiến độ «400» nằm ngoài khoảng 0–100" in message   # SCT's refused row
+    assert "(khối «PL.III.2»)" in message and "không ghi ngày hoàn thành" in message
+    assert "(khối «PL.I.5»)" in message and "30/9/2022, sau ngày ban hành 20/9/2022" in message   # done after issue
     assert not list(tmp_path.rglob("*.docx")) and not list(tmp_path.rglob("*.pdf"))   # nothing issued
 
 
@@ -210,7 +213,7 @@ def test_a_later_date_in_an_edit_is_a_point_the_clerk_settles(first, tmp_path):
     settle_all(first.outputs["editorial"], folder / "bien-tap.xlsx")
     _edit(folder / "bien-tap.xlsx", folder / "bien-tap.xlsx",
           {"III.ket-qua": {COL_TEXT: "Ủy ban nhân dân tỉnh đã có Công văn số 99/UBND-TH ngày 18/9/2022 đôn đốc."}})
-    with pytest.raises(PipelineError, match=r"\[III.ket-qua\] Nội dung khối có ngày 18/9/2022") as err:
+    with pytest.raises(PipelineError, match=r"khối «III.ket-qua»\): .*\[III.ket-qua\] Nội dung khối có ngày 18/9/2022") as err:
         build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=folder, issue=Issue(45, date(2022, 9, 15)),
                      today=TODAY)
     assert "2022-Q3/bien-tap.xlsx, dòng" in str(err.value) and "cột «Ghi chú»" in str(err.value)

@@ -260,7 +260,9 @@ def test_cli_report_exit_codes_and_summary(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     r = _cli("report", "--period", "2022-Q3", "--input", str(empty), "--output", str(tmp_path / "o2"))
-    assert r.returncode == 1 and "Chưa báo cáo: 35" in r.stdout and "Cơ quan chưa báo cáo (15)" in r.stdout
+    # nothing sent in quý III: only the task done in the quý II sample (III.14) stays done
+    assert r.returncode == 1 and "Chưa báo cáo: 34" in r.stdout and "Cơ quan chưa báo cáo (15)" in r.stdout
+    assert "Đã hoàn thành đúng hạn: 1" in r.stdout
     r = _cli("report", "--period", "2022-Q3", "--so", "45", "--output", str(tmp_path))
     assert r.returncode == 2 and "cả số (--so) và ngày ban hành (--ngay)" in r.stderr
     r = _cli("report", "--period", "2022-Q3", "--ngay", "20/9/2022", "--so", "4")

@@ -57,9 +57,12 @@ def test_the_q3_report_compares_with_the_sample_q2(tmp_path):
     ctx = json.loads((result.out_dir / "noi-dung.json").read_text(encoding="utf-8"))
     compare_text = [b["text"] for b in ctx["body"] if b["text"].startswith("So với quý II năm 2022")]
     # Q2: III.14 done; Q3: II.7, III.1 (late), III.2 (undated), III.3, III.5.1, III.9 (on time) done as well;
-    # III.5.2 (Quý II/2022) still in progress: in time at 14/6, overdue at 14/9.
+    # III.5.2 (Quý II/2022) still in progress: in time at 14/6, overdue at 14/9; II.6 and III.12 (BQLKKTPQ, SCT:
+    # no Q2 sample form) now reported: every move between classes has its words.
     assert compare_text == ["So với quý II năm 2022 (đã hoàn thành 1/35 nhiệm vụ): hoàn thành thêm 6 nhiệm vụ "
-                            "(II.7, III.1, III.2, III.3, III.5.1, III.9); 1 nhiệm vụ chuyển sang quá hạn (III.5.2)."]
+                            "(II.7, III.1, III.2, III.3, III.5.1, III.9); 1 nhiệm vụ chuyển sang quá hạn (III.5.2); "
+                            "1 nhiệm vụ chuyển từ chưa báo cáo sang chưa hoàn thành, trong hạn (II.6); 1 nhiệm vụ "
+                            "chuyển từ chưa báo cáo sang thực hiện thường xuyên (III.12)."]
     assert any(p.file == "2022-Q2" and "lập từ các phiếu trong thư mục 2022-Q2" in p.message for p in result.problems)
     assert not any("quý II năm 2022 đã hoàn thành" in p.message for p in result.problems), "nothing went backwards"
     row = next(r for r in ctx["appendix"]["rows"] if r["kind"] == "task" and r["tt"] == "5.2")

@@ -7,7 +7,7 @@ printed. The result is a `Draft` of blocks the clerk reviews in bien-tap.xlsx.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -16,12 +16,12 @@ from pipeline.plan.config import PlanConfig
 from pipeline.drafting.blocks import (DONE_AFTER_CUTOFF, REJECTED_ROW, REWRITTEN, SILENT_AGENCIES, STATUS_BACKWARDS,
                                       UNDATED_DONE, WITHHELD, Block, Draft, Figure, Heading)
 from pipeline.drafting.phrasebook import Phrasebook
-from pipeline.status.compare import Comparison
+from pipeline.status.compare import CLASS_LABELS, DONE, Comparison
 from pipeline.drafting.voice import Voiced, voice
 from pipeline.status.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                             OPEN_IN_TIME, OPEN_OVERDUE, STATUS_DONE, Attributed, LeadReport, Merged, split_items)
 from pipeline.plan.model import ADD, EXTEND, Master, Task
-from pipeline.plan.periods import following_window
+from pipeline.plan.periods import following_window, sent_late
 from pipeline.collection.sheet_layout import PROPOSAL_TO_MINISTRY, PROPOSAL_TO_PM, PROPOSAL_TO_PROVINCE
 from pipeline.text.vntext import end_sentence, fold, format_date_short, format_number, format_percent, lower_first
 
@@ -53,7 +53,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "figures.compare": ("previous", "previous_done", "total", "changes"),
     "figures.compare_completed": ("count", "tasks"),
     "figures.compare_overdue": ("count", "tasks"),
-    "figures.compare_backwards": ("count", "tasks"),
+    "figures.compare_undone": ("count", "tasks", "now"),
+    "figures.compare_move": ("count", "tasks", "before", "now"),
     "figures.compare_none": (),
     "figures.silent_agency": ("agency", "tasks"),
     "part.counts": ("part", "total", "counts"),
@@ -76,8 +77,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "assessment.no_cause": (),
     "assessment.reporting": ("silent", "late_reporters"),
     "assessment.silent": ("count", "agencies"),
-    "assessment.late_reporters": ("count", "cutoff", "agencies"),
-    "assessment.reporting_ok": ("cutoff",),
+    "assessment.late_reporters": ("count", "deadline", "agencies"),
+    "assessment.reporting_ok": (),
     "difficulty.item": ("text", "tasks"),
     "difficulty.none": (),
     "proposal.item": ("text", "tasks"),
@@ -277,8 +278,8 @@ def _figures(c: _Ctx) -> list:
         out.append(_comparison(c, heading))
     if m.missing_agencies:
         items = []
-        for code in m.missing_agencies:
-            ids = ", ".join(t.id for t in c.master.tasks_of(code))
+        for code in m.missing_agencies:   # a task done in an earlier period is not waiting for its report
+            ids = ", ".join(t.id for t in c.master.tasks_of(code) if not m.statuses[t.id].done_before)
             items.append(pb.say("figures.silent_agency", agency=c.master.agencies[code].name, tasks=ids))
         block = _block(c, "II.chua-bao-cao", "Phần II: cơ quan chưa gửi báo cáo", pb.say(
             "figures.silent", count=format_number(len(m.missing_agencies)), agencies=_join(items)), anchor=heading)
@@ -292,22 +293,35 @@ def _figures(c: _Ctx) -> list:
 
 
 def _comparison(c: _Ctx, heading: str) -> Block:
-    """What changed since the previous period's record; a status that went backwards is a point to read."""
+    """What changed since the previous period's record: every move between classes has its sentence; a done
+    task no longer counted done, or kept done against its agency's form, is a point to read."""
     pb, cmp = c.pb, c.comparison
     prev = cmp.previous
     changes = []
-    for key, ids in (("completed", cmp.completed), ("overdue", cmp.overdue), ("backwards", cmp.backwards)):
+    for key, ids in (("completed", cmp.completed), ("overdue", cmp.overdue)):
         if ids:
             changes.append(pb.say(f"figures.compare_{key}", count=format_number(len(ids)), tasks=", ".join(ids)))
+    for (before, now), ids in cmp.moves.items():
+        if before == DONE:
+            changes.append(pb.say("figures.compare_undone", count=format_number(len(ids)), tasks=", ".join(ids),
+                                  now=CLASS_LABELS[now]))
+    for (before, now), ids in cmp.other_moves.items():
+        changes.append(pb.say("figures.compare_move", count=format_number(len(ids)), tasks=", ".join(ids),
+                              before=CLASS_LABELS[before], now=CLASS_LABELS[now]))
     done_before = sum(n for s, n in prev.by_status.items() if s in DONE_STATUSES)
     block = _block(c, "II.so-sanh", "Phần II: so sánh với kỳ trước", pb.say(
         "figures.compare", previous=prev.period.label, previous_done=format_number(done_before),
         total=format_number(len(prev.statuses)), changes="; ".join(changes) or pb.say("figures.compare_none")),
         anchor=heading)
-    for task_id in cmp.backwards:
+    for task_id in cmp.undone:
         block.point(STATUS_BACKWARDS, f"Nhiệm vụ {task_id}: {prev.period.label} được tính là "
-                                      f"«{cmp.previous_label(task_id).lower()}», kỳ này cơ quan báo cáo chưa hoàn "
-                                      f"thành («{c.merged.statuses[task_id].label.lower()}»). Xác minh với cơ quan.")
+                                      f"«{cmp.previous_label(task_id).lower()}», kỳ này được tính là "
+                                      f"«{c.merged.statuses[task_id].label.lower()}». Xác minh với cơ quan.")
+    for task_id in cmp.contradicted:
+        st = c.merged.statuses[task_id]
+        block.point(STATUS_BACKWARDS, f"Nhiệm vụ {task_id}: đã hoàn thành từ {st.done_in} "
+                                      f"(«{st.label.lower()}»), kỳ này cơ quan báo cáo chưa hoàn thành; báo cáo vẫn "
+                                      "tính là đã hoàn thành. Xác minh với cơ quan.")
     return block
 
 
@@ -326,7 +340,7 @@ def _reason(c: _Ctx, block: Block, task: Task) -> str:
 def _product(c: _Ctx, block: Block, task: Task) -> str:
     docs = []
     for lead in c.merged.statuses[task.id].leads:
-        if lead.reported and lead.output_doc:
+        if lead.has_answer and lead.output_doc:
             text = c.voiced(block, lead.output_doc, lead.agency)
             if text:
                 docs.append(text.rstrip("."))
@@ -423,17 +437,19 @@ def _assessment(c: _Ctx) -> list:
     out.append(block)
 
     silent = [c.master.agencies[x].name for x in m.missing_agencies]
+    deadline = c.config.submission_deadline(m.period)   # the công văn's reply-by date: one rule
     late_reporters = [c.master.agencies[code].name for code in m.reported_agencies
-                      if code in m.report_dates and m.report_dates[code] > m.period.end]
+                      if sent_late(m.report_dates.get(code), deadline)]
     if silent or late_reporters:
         text = pb.say("assessment.reporting",
                       silent=pb.say("assessment.silent", count=format_number(len(silent)), agencies=_and(silent))
                       if silent else "",
                       late_reporters=pb.say("assessment.late_reporters", count=format_number(len(late_reporters)),
-                                            cutoff=cutoff, agencies=_and(late_reporters)) if late_reporters else "")
+                                            deadline=format_date_short(deadline), agencies=_and(late_reporters))
+                      if late_reporters else "")
         text = re.sub(r"\s*;\s*(?=[.;]|$)", "", re.sub(r"^\s*;\s*", "", text)).strip()
     else:
-        text = pb.say("assessment.reporting_ok", cutoff=cutoff)
+        text = pb.say("assessment.reporting_ok")
     out.append(_block(c, "III.bao-cao", "Phần III: việc báo cáo của các cơ quan", end_sentence(text), anchor=heading))
     return out
 
@@ -562,8 +578,10 @@ def _summary(c: _Ctx, task: Task) -> Block:
     many = len(st.leads) > 1
     lines = []
     for lead in st.leads:
+        if st.done_before and lead.reported and not lead.done_at_cutoff and lead.agency in st.earlier.answers:
+            lead = _as_accepted(lead, st.earlier.answers[lead.agency], st.earlier.period_code)   # the facts accepted
         text = _lead_summary(c, block, task, lead)
-        if not lead.reported:
+        if not lead.has_answer:
             if many:
                 lines.append(pb.say("summary.silent_lead", agency=lead.agency_name))
             continue
@@ -573,9 +591,15 @@ def _summary(c: _Ctx, task: Task) -> Block:
     return block
 
 
+def _as_accepted(lead: LeadReport, answer, period_code: str) -> LeadReport:
+    return replace(lead, status=answer.status, completed_on=answer.completed_on, progress=answer.progress,
+                   results=answer.results or "", output_doc=answer.output_doc or "", done_at_cutoff=True,
+                   reported=False, carried_from=period_code, file="")
+
+
 def _lead_summary(c: _Ctx, block: Block, task: Task, lead: LeadReport) -> str:
     pb, period = c.pb, c.merged.period
-    if not lead.reported:
+    if not lead.has_answer:
         return ""
     parts = []
     results = c.voiced(block, lead.results, lead.agency, lead.output_doc) if lead.results else ""
@@ -588,7 +612,7 @@ def _lead_summary(c: _Ctx, block: Block, task: Task, lead: LeadReport) -> str:
     where = f"{lead.file}, trang «{lead.sheet}», dòng {lead.row}" if lead.file else lead.agency_name
     if lead.status == STATUS_DONE and lead.done_at_cutoff and lead.completed_on:
         parts.append(pb.say("summary.completed", date=format_date_short(lead.completed_on)))
-    elif lead.status == STATUS_DONE and lead.completed_on is None:
+    elif lead.reported and lead.status == STATUS_DONE and lead.completed_on is None:
         block.point(UNDATED_DONE, f"{lead.agency_name} báo cáo nhiệm vụ {task.id} đã hoàn thành nhưng không ghi ngày "
                                   f"hoàn thành ({where}), nên chưa xác định được đúng hạn hay quá hạn. Xác minh ngày "
                                   "với cơ quan rồi sửa nội dung, hoặc ghi «Đã kiểm tra».")

@@ -15,7 +15,7 @@ from pipeline.drafting.body import draft_report, load_phrasebook
 from pipeline.drafting.body import subject as report_subject
 from pipeline.drafting.phrasebook import Phrasebook
 from pipeline.status.compare import Comparison
-from pipeline.status.merge import Merged
+from pipeline.status.merge import Merged, TaskStatus
 from pipeline.plan.periods import short_label
 from pipeline.plan.model import Master
 from pipeline.drafting.letterhead import DRAFT_BLANK, Issue, Signature, archive_record, day_text, frame, \
@@ -50,15 +50,19 @@ def _appendix_rows(master: Master, merged: Merged, draft: Draft, comparison: Com
         rows.append({
             "kind": "task", "tt": task.number, "content": task.content,
             "lead": lead + (f" ({task.lead_note})" if task.lead_note else ""),
-            "deadline": task.deadline_text, "status": _status_cell(merged.statuses[task.id].label, task.id, comparison),
+            "deadline": task.deadline_text, "status": _status_cell(merged.statuses[task.id], comparison),
             "result": draft.summaries[task.id].printed,
             "previous": comparison.previous_label(task.id) if comparison else "",
         })
     return rows
 
 
-def _status_cell(label: str, task_id: str, comparison: Comparison | None) -> str:
-    """The status at the cut-off, and beneath it the status in the previous period's record."""
+def _status_cell(st: TaskStatus, comparison: Comparison | None) -> str:
+    """The status at the cut-off, and beneath it when a done task was done («hoàn thành quý II/2022») or else
+    the status in the previous period's record."""
+    label, task_id = st.label, st.task_id
+    if st.done_before:
+        return f"{label}\n(hoàn thành {st.done_in})"
     before = comparison.previous_label(task_id) if comparison else ""
     if not before:
         return label

@@ -17,6 +17,7 @@ from pipeline.drafting.phrasebook import Phrasebook
 from pipeline.errors import PipelineError
 from pipeline.followup.findings import AgencyFollowUp, FollowUp
 from pipeline.plan.config import PlanConfig
+from pipeline.plan import periods
 from pipeline.plan.model import Master
 from pipeline.text.vntext import format_date_short
 
@@ -41,7 +42,6 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "resend": (),
     "closing": ("answer_by", "recipient"),
 }
-REPORT_DUE_DAY = 25   # a provincial report reaches the Government by the 25th of the period's last month
 
 
 def load_phrasebook(path: Path = PHRASEBOOK) -> Phrasebook:
@@ -61,13 +61,13 @@ def letter_dates(config: PlanConfig, follow: FollowUp, issue: Issue | None, answ
     Refused (one sentence): a reply-by date on or before the letter's date (or, for a draft, the cut-off),
     or an issue date before the cut-off."""
     period = follow.period
-    report_due = date(period.year, period.last_month, REPORT_DUE_DAY)
+    report_due = periods.report_due(period)
     letter = issue.date if issue else period.end + timedelta(days=1)
     if issue and issue.date <= period.end:
         raise PipelineError(f"Ngày ban hành công văn {format_date_short(issue.date)} không sau ngày chốt số liệu "
                             f"{format_date_short(period.end)}: công văn đôn đốc được gửi sau ngày chốt.")
     given = answer_by is not None
-    answer_by = answer_by or report_due - timedelta(days=config.follow_up.answer_days)
+    answer_by = answer_by or config.submission_deadline(period)   # the report judges «gửi chậm» by the same day
     floor = issue.date if issue else period.end
     if answer_by <= floor:
         what = f"ngày ban hành {format_date_short(floor)}" if issue else f"ngày chốt số liệu {format_date_short(floor)}"
@@ -118,8 +118,8 @@ def _heading(text: str) -> dict:
 
 
 def _status_line(pb: Phrasebook, follow: FollowUp) -> str:
-    leads = len(follow.agencies)
-    received = sum(not a.silent for a in follow.agencies)
+    leads = sum(not a.all_done for a in follow.agencies)   # an agency with every task done has nothing to send
+    received = sum(not a.silent and not a.all_done for a in follow.agencies)
     clauses = []
     silent = sum(a.silent for a in follow.agencies)
     faulty = sum((not a.silent) and a.must_send for a in follow.agencies)
