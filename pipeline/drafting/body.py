@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.archive.history import Comparison
+from pipeline.status.compare import Comparison
 from pipeline.drafting.blocks import EXTENSION_REQUEST, Block, Draft
-from pipeline.drafting.merge import Merged
+from pipeline.status.merge import Merged
 from pipeline.drafting.names import short_name
 from pipeline.drafting.phrasebook import Phrasebook, with_zero_forms
 from pipeline.drafting.sections import appendix, assessment, common, deployment, difficulties, next_steps, proposals

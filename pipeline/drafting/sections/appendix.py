@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipeline.collection.sheet_layout import STATUS_DONE
 from pipeline.drafting.blocks import DONE_AFTER_CUTOFF, REJECTED_ROW, UNDATED_DONE, Block
-from pipeline.drafting.merge import LeadReport
+from pipeline.status.merge import LeadReport
 from pipeline.drafting.sections.common import Drafting, bare
 from pipeline.plan.model import Task
 from pipeline.text.vntext import end_sentence, format_date_short, format_percent

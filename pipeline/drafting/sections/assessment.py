@@ -14,7 +14,7 @@ Every count has its zero form; a part with nothing to say has its own sentence.
 from __future__ import annotations
 
 from pipeline.drafting.blocks import Block, Heading
-from pipeline.drafting.merge import DONE_LATE, DONE_STATUSES, DONE_UNDATED, ONGOING, OPEN_IN_TIME, OPEN_OVERDUE
+from pipeline.status.merge import DONE_LATE, DONE_STATUSES, DONE_UNDATED, ONGOING, OPEN_IN_TIME, OPEN_OVERDUE
 from pipeline.drafting.reading import NO_MEANS, WAIT_CENTRAL, WAIT_TASK, central_facing
 from pipeline.drafting.sections.common import Drafting, share
 from pipeline.drafting.sections.difficulties import found_dependencies

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.archive.history import Comparison
+from pipeline.status.compare import Comparison
 from pipeline.drafting.blocks import REWRITTEN, WITHHELD, Block
-from pipeline.drafting.merge import LeadReport, Merged
+from pipeline.status.merge import LeadReport, Merged
 from pipeline.drafting.names import short_name
 from pipeline.drafting.phrasebook import Phrasebook
 from pipeline.drafting.reading import committee_document, routine_report, states_a_fact

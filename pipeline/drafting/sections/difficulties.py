@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.drafting.blocks import Block, Heading
-from pipeline.drafting.merge import DONE_STATUSES, Attributed
+from pipeline.status.merge import DONE_STATUSES, Attributed
 from pipeline.drafting.reading import Dependency, dependencies
 from pipeline.drafting.sections.common import Drafting, bare
 from pipeline.plan.model import Task

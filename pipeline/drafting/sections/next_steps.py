@@ -15,7 +15,7 @@ A task sits only under a window its deadline is in; tasks no lead reported are c
 from __future__ import annotations
 
 from pipeline.drafting.blocks import Block, Heading
-from pipeline.drafting.merge import DONE_STATUSES, NOT_REPORTED, ONGOING, OPEN_OVERDUE
+from pipeline.status.merge import DONE_STATUSES, NOT_REPORTED, ONGOING, OPEN_OVERDUE
 from pipeline.drafting.reading import next_step, party_body
 from pipeline.drafting.sections.assessment import tasks_late_or_overdue_without_cause
 from pipeline.drafting.sections.common import Drafting

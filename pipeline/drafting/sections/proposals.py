@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pipeline.collection.sheet_layout import PROPOSAL_TO_MINISTRY, PROPOSAL_TO_PM, PROPOSAL_TO_PROVINCE
 from pipeline.drafting.blocks import DEPENDENCY_PROPOSAL, EXTENSION_REQUEST, Block, Heading
-from pipeline.drafting.merge import Attributed, Merged
+from pipeline.status.merge import Attributed, Merged
 from pipeline.drafting.reading import asks_for_more_time, strip_addressee
 from pipeline.drafting.sections.common import Drafting, bare
 from pipeline.drafting.sections.difficulties import found_dependencies, item_code, tasks_of

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pipeline.drafting.blocks import SILENT_AGENCIES, STATUS_BACKWARDS, Block, Figure, Heading
 from pipeline.collection.sheet_layout import STATUS_NOT_STARTED
-from pipeline.drafting.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
+from pipeline.status.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                                      OPEN_IN_TIME, OPEN_OVERDUE)
 from pipeline.drafting.reading import party_body
 from pipeline.drafting.sections.common import Drafting, and_join, bare, share
