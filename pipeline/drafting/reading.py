@@ -48,7 +48,7 @@ _ROUTINE_REPORT = re.compile(r"/\s*BC-", re.IGNORECASE)
 _UBND_DOC = re.compile(r"\d+\s*/\s*(?:[A-ZĐ]+-)*UBND\b")
 
 _WAIT_CENTRAL = re.compile(
-    rf"(?:đang\s+)?(?P<clause>(?:chờ|đang\s+chờ)\s+(?P<who>{_CENTRAL})\s+(?P<action>[^,.;]+)"
+    rf"(?P<clause>(?:đang\s+)?chờ\s+(?P<who>{_CENTRAL})\s+(?P<action>[^,.;]+)"
     rf"|(?:đang\s+)?xin\s+ý\s+kiến\s+(?P<who2>{_CENTRAL})[^,.;]*)", re.IGNORECASE)
 _WAIT_TASK = re.compile(r"(?P<clause>chờ\s+kết\s+quả\s+[^,.;]+|sau\s+khi\s+[^,.;]+được\s+phê\s+duyệt)",
                         re.IGNORECASE)

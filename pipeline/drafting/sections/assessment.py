@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pipeline.drafting.blocks import Block, Heading
 from pipeline.status.merge import DONE_LATE, DONE_STATUSES, DONE_UNDATED, ONGOING, OPEN_IN_TIME, OPEN_OVERDUE
-from pipeline.drafting.reading import NO_MEANS, WAIT_CENTRAL, WAIT_TASK, central_facing
+from pipeline.drafting.reading import NO_MEANS, WAIT_CENTRAL, WAIT_TASK, central_facing, party_body
 from pipeline.drafting.sections.common import Drafting, share
 from pipeline.drafting.sections.difficulties import found_dependencies
 from pipeline.drafting.sections.results import not_started as _not_started
@@ -58,7 +58,7 @@ def assessment(d: Drafting, rejected_rows: int = 0) -> list:
     pb, m = d.pb, d.merged
     cutoff = format_date_short(m.period.end)
     status = {t.id: m.statuses[t.id].status for t in d.master.tasks}
-    ids = lambda tasks: ", ".join(t.id for t in tasks)   # noqa: E731
+    ids = lambda tasks: ", ".join(t.id for t in tasks)   # noqa: E731  (the count is said, then the codes)
     with_status = lambda *s: [t for t in d.master.tasks if status[t.id] in s]   # noqa: E731
 
     due = [t for t in d.master.tasks if t.deadline_in_force.due and t.deadline_in_force.due <= m.period.end]
@@ -98,7 +98,8 @@ def assessment(d: Drafting, rejected_rows: int = 0) -> list:
                  pb.count("assessment.objective_means", len(on(NO_MEANS)), tasks=ids(on(NO_MEANS)))]
     late_forms = [c for c in m.reported_agencies if c in m.report_dates and m.report_dates[c] > m.period.end]
     subjective = [pb.count("assessment.subjective_proactive", len(with_status(DONE_LATE, OPEN_OVERDUE))),
-                  pb.count("assessment.subjective_silent", len(m.missing_agencies)),
+                  pb.count("assessment.subjective_silent", len([c for c in m.missing_agencies
+                                                                 if not party_body(d.name(c))])),
                   pb.count("assessment.subjective_late_forms", len(late_forms), cutoff=cutoff),
                   pb.count("assessment.subjective_rejected", rejected_rows),
                   pb.count("assessment.subjective_no_cause", len(tasks_late_or_overdue_without_cause(d)))]

@@ -72,6 +72,14 @@ class Drafting:
     def name(self, code: str) -> str:
         return self.master.agencies[code].name
 
+    def refs(self, tasks: list[Task]) -> str:
+        """Several tasks in one breath: by name where they have one; codes alone share one «nhiệm vụ»."""
+        coded = [t for t in tasks if short_name(t) == t.id]
+        named = [self.ref(t) for t in tasks if t not in coded]
+        if coded:
+            named.append(self.pb.say("task.ref_code", id=", ".join(t.id for t in coded)))
+        return "; ".join(named)
+
     def ref(self, task: Task) -> str:
         name = short_name(task)
         if name == task.id:
@@ -110,8 +118,10 @@ class Drafting:
             return ""
         return bare(self.voiced(block, lead.output_doc, lead.agency))
 
-    def result(self, block: Block, task: Task, leads: list[LeadReport] | None = None, actor: str = "") -> str:
-        """What the task's leads reported, as one clause of the Committee's report ("" when nothing)."""
+    def result(self, block: Block, task: Task, leads: list[LeadReport] | None = None, actor: str = "",
+               go_on: bool = False) -> str:
+        """What the task's leads reported, as one clause of the Committee's report ("" when nothing).
+        `go_on`: the clause continues a sentence whose subject is already the actor (no subject repeated)."""
         leads = self.reported(task) if leads is None else leads
         texts, products = [], []
         for lead in leads:
@@ -126,7 +136,7 @@ class Drafting:
         who = actor or self._actor_of(task, leads)
         if not texts:
             return self.pb.say("result.product_only", actor=who, product="; ".join(products))
-        clause = self._said_by(who, texts, [l.agency for l in leads])
+        clause = self._said_by(who, texts, [l.agency for l in leads], go_on)
         if products:
             clause = self.pb.say("result.product", text=clause, product="; ".join(products))
         return clause
@@ -136,12 +146,15 @@ class Drafting:
             return COMMITTEE
         return self.actor(task, [l.agency for l in leads] if len(leads) < len(task.lead_codes) else None)
 
-    def _said_by(self, who: str, texts: list[str], agencies: list[str]) -> str:
-        first = texts[0]
-        rest = [lower_first(t) for t in texts[1:]]
+    def _said_by(self, who: str, texts: list[str], agencies: list[str], go_on: bool = False) -> str:
         names = [who, COMMITTEE, *(n for a in agencies for n in self.agency_names(a))]
-        if any(n and fold(first).startswith(fold(n)) for n in names):
+        named = lambda t: any(n and fold(t).startswith(fold(n)) for n in names)   # noqa: E731
+        first = texts[0]
+        rest = [t if named(t) else lower_first(t) for t in texts[1:]]
+        if named(first):
             return "; ".join([first, *rest])
+        if go_on:
+            return "; ".join([lower_first(first), *rest])
         if states_a_fact(first):
             return self.pb.say("result.fact", actor=who, text="; ".join([lower_first(first), *rest]))
         return self.pb.say("result.act", actor=who, text="; ".join([lower_first(first), *rest]))

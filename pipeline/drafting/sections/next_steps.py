@@ -67,7 +67,7 @@ def next_steps(d: Drafting) -> list:
     heading = pb.say("heading.next")
     out: list = [Heading("heading1", heading), Block("VI.chung", pb.say("label.next", window=""), pb.say("next.lead_in"),
                                                      anchor=heading)]
-    refs = lambda tasks: "; ".join(d.ref(t) for t in tasks)   # noqa: E731
+    refs = d.refs
     w = windows(d)
     sentences = {
         "qua-han": pb.count("next.overdue", len(w["overdue"]), tasks=refs(w["overdue"])),

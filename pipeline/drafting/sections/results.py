@@ -198,22 +198,23 @@ def not_started(d: Drafting, task: Task) -> bool:
     return bool(leads) and all(l.status == STATUS_NOT_STARTED for l in leads)
 
 
-def _by_actor(d: Drafting, b: Block, tasks: list[Task], clause) -> list[str]:
-    """One sentence per actor, in the plan's order: its clauses (one per task) joined."""
+def _by_actor(d: Drafting, tasks: list[Task], clause) -> list[str]:
+    """One sentence per actor, in the plan's order: its clauses (one per task) joined, the subject said once.
+    `clause(task, leads, go_on)` gives one task's clause."""
     sentences: dict[str, list[str]] = {}
     for t in tasks:
         leads = d.reported(t)
         if not leads:
             continue
-        text = clause(t, leads)
+        actor = d.actor(t, [l.agency for l in leads])
+        text = clause(t, leads, actor in sentences)
         if text:
-            sentences.setdefault(d.actor(t, [l.agency for l in leads]), []).append(text)
-    return [upper_first("; ".join([first, *(lower_first(c) for c in rest)])) + "."
-            for first, *rest in sentences.values()]
+            sentences.setdefault(actor, []).append(text)
+    return [upper_first("; ".join(clauses)) + "." for clauses in sentences.values()]
 
 
 def _recurring(d: Drafting, b: Block, tasks: list[Task]) -> None:
-    sentences = _by_actor(d, b, tasks, lambda t, leads: d.result(b, t, leads))
+    sentences = _by_actor(d, tasks, lambda t, leads, go_on: d.result(b, t, leads, go_on=go_on))
     b.auto = d.pb.say("part.recurring", sentences=" ".join(sentences)) if sentences else ""
 
 
@@ -255,8 +256,8 @@ def _in_time(d: Drafting, b: Block, tasks: list[Task]) -> None:
     pb = d.pb
     _, horizon = following_window(d.merged.period)
 
-    def clause(t: Task, leads) -> str:
-        result = d.result(b, t, leads, actor=d.actor(t, [l.agency for l in leads]))
+    def clause(t: Task, leads, go_on: bool) -> str:
+        result = d.result(b, t, leads, go_on=go_on)
         if not result:
             return ""
         p = d.progress(leads)
@@ -264,7 +265,7 @@ def _in_time(d: Drafting, b: Block, tasks: list[Task]) -> None:
         return pb.say("part.in_time_item", result=result, task=d.ref(t),
                       progress=pb.say("part.progress", progress=format_percent(p)) if matters else "")
 
-    sentences = _by_actor(d, b, tasks, clause)
+    sentences = _by_actor(d, tasks, clause)
     head = pb.count("part.in_time", len(tasks))
     b.auto = " ".join(x for x in [head, *sentences] if x)
 
