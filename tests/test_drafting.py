@@ -210,7 +210,7 @@ def test_next_steps_by_due_window(case):
     vi = _section(ctx, "VI. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI", None)
     assert vi[1] == "- Khẩn trương hoàn thành 1 nhiệm vụ đã quá hạn: nhiệm vụ III.5.2."
     # III.1 is due in quý II but never reported: its agency is chased, it is not listed under a window
-    assert vi[2] == "- Hoàn thành 1 nhiệm vụ đến hạn trong quý III năm 2022 (trước ngày 30/9/2022): nhiệm vụ II.4."
+    assert vi[2] == "- Hoàn thành 1 nhiệm vụ đến hạn trong quý III năm 2022: nhiệm vụ II.4."
     assert vi[3] == "- Hoàn thành đúng hạn 1 nhiệm vụ đến hạn trong quý IV năm 2022: nhiệm vụ II.8."
     assert vi[4] == "- Tiếp tục triển khai 2 nhiệm vụ có thời hạn sau quý IV năm 2022: nhiệm vụ III.6, III.7."
 

@@ -50,7 +50,8 @@ _UBND_DOC = re.compile(r"\d+\s*/\s*(?:[A-ZĐ]+-)*UBND\b")
 _WAIT_CENTRAL = re.compile(
     rf"(?P<clause>(?:đang\s+)?chờ\s+(?P<who>{_CENTRAL})\s+(?P<action>[^,.;]+)"
     rf"|(?:đang\s+)?xin\s+ý\s+kiến\s+(?P<who2>{_CENTRAL})[^,.;]*)", re.IGNORECASE)
-_WAIT_TASK = re.compile(r"(?P<clause>chờ\s+kết\s+quả\s+[^,.;]+|sau\s+khi\s+[^,.;]+được\s+phê\s+duyệt)",
+_WAIT_TASK = re.compile(r"(?P<clause>chờ\s+kết\s+quả\s+[^,.;]+|chờ\s+[^,.;]+?\s+được\s+(?:phê\s+duyệt|ban\s+hành|thông\s+qua)[^,.;]*"
+                        r"|sau\s+khi\s+[^,.;]+được\s+phê\s+duyệt)",
                         re.IGNORECASE)
 _NO_MEANS = re.compile(r"(?P<clause>(?:chưa\s+có|đang\s+tìm|chưa\s+bố\s+trí\s+được|thiếu)\s+"
                        r"(?:\S+\s+){0,2}?(?:nhà\s+tài\s+trợ|vốn|kinh\s+phí|nguồn\s+vốn)[^,.;]*)", re.IGNORECASE)

@@ -432,7 +432,7 @@ def end_sentence(s: str) -> str:
 
 
 # The words a deadline is written with (Quý II/2022, Tháng 9/2022, Giai đoạn 2021 - 2025, Thường xuyên …).
-_DEADLINE_WORD = re.compile(r"(?<![\w/])(Quý|Tháng|Năm|Giai đoạn|Thường xuyên|Hàng năm|Hằng năm|Theo)(?=\s)")
+_DEADLINE_WORD = re.compile(r"(?<![\w/])(Quý|Tháng|Năm|Giai đoạn|Thường xuyên|Hàng năm|Hằng năm|Theo)(?=\s|$)")
 
 
 def deadline_words(text: str) -> str:

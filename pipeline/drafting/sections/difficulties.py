@@ -60,7 +60,7 @@ def item_code(prefix: str, task_id: str, agency: str, taken: set[str]) -> str:
 
 
 def tasks_of(d: Drafting, item: Attributed) -> str:
-    return "; ".join(upper_first(d.ref(d.master.task(t))) for t in item.task_ids)
+    return upper_first(d.refs([d.master.task(t) for t in item.task_ids]))
 
 
 def difficulties(d: Drafting) -> list:
