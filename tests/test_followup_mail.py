@@ -141,7 +141,7 @@ def test_body_says_what_each_agency_must_do(follow, files):
     skhdt = body("SKHDT")   # II.4 (Tháng 9/2022) falls due on 30/9/2022
     assert "Nhiệm vụ II.4: " in skhdt and "đến hạn ngày 30/9/2022 (thời hạn: Tháng 9/2022)" in skhdt
     sngv = body("SNGV")     # III.4.1 (Quý III/2022) falls due on 30/9/2022; its form was accepted
-    assert "Nhiệm vụ III.4.1 (" in sngv and "đến hạn ngày 30/9/2022 (thời hạn: Quý III/2022)" in sngv
+    assert "Nhiệm vụ III.4.1: " in sngv and "đến hạn ngày 30/9/2022 (thời hạn: Quý III/2022)" in sngv
     assert "không cần gửi lại" in sngv and "trước ngày 20/9/2022" not in sngv
 
 
