@@ -184,8 +184,8 @@ def test_difficulties_name_their_task_and_the_dependencies_read_in_results(case)
 
 def test_overdue_tasks_say_what_is_being_done_and_no_missing_reason(case):
     _, _, ctx = case
-    item = next(b["text"] for b in ctx["body"] if "Nhiệm vụ III.5.2 (thời hạn" in b["text"])
-    assert ("Nhiệm vụ III.5.2 (thời hạn quý II/2022): Sở Giao thông vận tải đang thi công cải tạo mặt đường, "
+    item = next(b["text"] for b in ctx["body"] if "Nhiệm vụ III.5.2, thời hạn" in b["text"])
+    assert ("Nhiệm vụ III.5.2, thời hạn quý II/2022: Sở Giao thông vận tải đang thi công cải tạo mặt đường, "
             "đạt 60%.") in item
     assert "lý do" not in _body(ctx) and "chưa nêu" not in _body(ctx)
 

@@ -80,6 +80,10 @@ class Drafting:
             named.append(self.pb.say("task.ref_code", id=", ".join(t.id for t in coded)))
         return "; ".join(named)
 
+    def code(self, task: Task) -> str:
+        """The task by its code alone: inside a parenthesis after the clause that says what it is."""
+        return self.pb.say("task.ref_code", id=task.id)
+
     def ref(self, task: Task) -> str:
         name = short_name(task)
         if name == task.id:

@@ -80,7 +80,7 @@ def next_steps(d: Drafting) -> list:
     for t in d.master.tasks:
         step = next_step(t.content, t.product) if m.statuses[t.id].status in DONE_STATUSES else ""
         if step:
-            sentences[f"tiep-theo.{t.id}"] = pb.say("next.follow_up", step=step, task=d.ref(t))
+            sentences[f"tiep-theo.{t.id}"] = pb.say("next.follow_up", step=step, task=d.code(t))
     sentences["nguyen-nhan"] = pb.count("next.causes", len(tasks_late_or_overdue_without_cause(d)))
     chased = [c for c in m.missing_agencies if not party_body(d.name(c))]
     sentences["chua-bao-cao"] = pb.count("next.silent", len(chased))

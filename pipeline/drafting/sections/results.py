@@ -262,7 +262,7 @@ def _in_time(d: Drafting, b: Block, tasks: list[Task]) -> None:
             return ""
         p = d.progress(leads)
         matters = p is not None and t.deadline_in_force.due <= horizon
-        return pb.say("part.in_time_item", result=result, task=d.ref(t),
+        return pb.say("part.in_time_item", result=result, task=d.code(t),
                       progress=pb.say("part.progress", progress=format_percent(p)) if matters else "")
 
     sentences = _by_actor(d, tasks, clause)
