@@ -91,8 +91,8 @@ def test_edits_reach_both_documents(first, tmp_path):
         "PL.II.5": {COL_TEXT: "Đã hoàn thành đề cương; đang khảo sát thực địa (Văn phòng biên tập)."},
     })
     result = build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=folder)
-    auto_assessment = "Các cơ quan chủ trì đã triển khai các nhiệm vụ được giao theo Kế hoạch."
-    omitted = "Tiếp tục triển khai các nhiệm vụ thực hiện thường xuyên"
+    auto_assessment = "Trong số 8 nhiệm vụ có thời hạn đến ngày 14/9/2022"
+    omitted = "Duy trì 12 nhiệm vụ thực hiện thường xuyên"
     for text in (_docx_text(result.outputs["docx"]), _pdf_text(result.outputs["pdf"])):
         assert EDITED in text and "đang khảo sát thực địa (Văn phòng biên tập)." in text
         assert auto_assessment not in text and omitted not in text
@@ -112,11 +112,11 @@ def test_a_late_agency_file_flags_the_edit_made_before_it(tmp_path):
     parked = shutil.move(late, tmp_path / late.name)
     before = build_report(CONFIG, "2022-Q3", tmp_path / "out1", input_dir=folder, with_pdf=False)
     _edit(before.outputs["editorial"], folder / "bien-tap.xlsx", {"II.tong-so": {COL_TEXT: "Số liệu do Văn phòng ghi."},
-                                                                  "III.bao-cao": {COL_TEXT: "Báo cáo do Văn phòng ghi."}})
+                                                                  "III.nguyen-nhan": {COL_TEXT: "Nguyên nhân do Văn phòng ghi."}})
     shutil.move(parked, late)   # the late file arrives
     after = build_report(CONFIG, "2022-Q3", tmp_path / "out2", input_dir=folder)
     flagged = [p for p in after.problems if "đã được biên tập nhưng bản tự động đã thay đổi" in p.message]
-    assert {p.message.split("«")[1].split("»")[0] for p in flagged} == {"II.tong-so", "III.bao-cao"}
+    assert {p.message.split("«")[1].split("»")[0] for p in flagged} == {"II.tong-so", "III.nguyen-nhan"}
     ws = openpyxl.load_workbook(after.outputs["editorial"])[SHEET]
     assert "đã thay đổi sau khi biên tập" in ws.cell(_rows(after.outputs["editorial"])["II.tong-so"], COL_POINTS).value
     comments = [c.text for c in Document(after.outputs["docx"]).comments]

@@ -22,9 +22,19 @@ class Period:
     last_month: int  # the period's last calendar month (the report goes out that month)
 
     @property
+    def closes(self) -> date:
+        """The period's own last day (30/9 for quý III): the report goes out before it; tasks due by then are
+        this period's to finish."""
+        return _month_end(self.year, self.last_month)
+
+    @property
     def window_text(self) -> str:
         from pipeline.text.vntext import format_date_short
         return f"từ {format_date_short(self.start)} đến {format_date_short(self.end)}"
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
 
 def _quarter(year: int, q: int) -> Period:
