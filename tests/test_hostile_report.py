@@ -26,9 +26,7 @@ from pipeline.plan.config import load_config
 from pipeline.plan.master import load_master
 from pipeline.plan.periods import parse_period
 from pipeline.report import build_report
-from tests.conftest import CONFIG, ROOT
-
-SAMPLE = ROOT / "input" / "2022-Q3"
+from tests.conftest import CONFIG, SAMPLE
 SYMBOLS = "➢ Đã triển khai ✓ xong ① đợt đầu, nhiệt độ 30℃ 😀"
 BULLET = "\uf0b7 Tổ chức kiểm tra"
 LONG_WORD = "QuyhoachtinhKienGiang" * 12      # 252 letters, not a single break opportunity

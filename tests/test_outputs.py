@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import ROOT, settle_all
+from tests.conftest import INPUT, ROOT, SAMPLE, settle_all
 
 ISSUE = ["--so", "45", "--ngay", "2022-09-20"]
 DRAFT_NAMES = {"bao-cao-2022-Q3.docx", "bao-cao-2022-Q3.pdf", "bien-tap.xlsx", "manifest.json", "noi-dung.json",
@@ -47,7 +47,7 @@ def _tree(folder: Path, lock: bool = True) -> dict[str, str]:
 def project(tmp_path):
     """A copy of the project's input/ in its own folder (the CLI runs there, as from a clone)."""
     proj = tmp_path / "du-an"
-    shutil.copytree(ROOT / "input", proj / "input")
+    shutil.copytree(INPUT, proj / "input")
     return proj
 
 
@@ -399,7 +399,7 @@ def test_a_read_only_folder_is_one_sentence_naming_it(project, read_only):
 def test_the_same_inputs_give_the_same_bytes_from_two_clones_in_different_folders(tmp_path):
     runs = []
     for where in (tmp_path / "a", tmp_path / "mot-thu-muc-khac" / "sau-hon" / "ban-sao"):
-        shutil.copytree(ROOT / "input", where / "input")
+        shutil.copytree(INPUT, where / "input")
         r = _report(where)
         assert r.returncode == 1, r.stderr
         runs.append(where / "output" / "2022-Q3")
@@ -407,7 +407,7 @@ def test_the_same_inputs_give_the_same_bytes_from_two_clones_in_different_folder
         assert _sha(runs[0] / name) == _sha(runs[1] / name), name
     m = json.loads((runs[1] / "manifest.json").read_text(encoding="utf-8"))
     assert m["configuration"]["path"] == "input/ke-hoach-112.toml" and m["master"]["path"] == "input/nhiem-vu-112.xlsx"
-    assert {r["path"] for r in m["inputs"]} == {f"input/2022-Q3/{p.name}" for p in (ROOT / "input" / "2022-Q3").iterdir()}
+    assert {r["path"] for r in m["inputs"]} == {f"input/2022-Q3/{p.name}" for p in SAMPLE.iterdir()}
     ws = openpyxl.load_workbook(runs[1] / "tong-hop.xlsx")["Tệp đã đọc"]
     paths = [row[0] for row in ws.iter_rows(min_row=2, values_only=True) if row[0] and str(row[0]).endswith(".xlsx")]
     assert paths and all(p.startswith("input/2022-Q3/") for p in paths)
@@ -416,7 +416,7 @@ def test_the_same_inputs_give_the_same_bytes_from_two_clones_in_different_folder
 
 def test_paths_of_inputs_outside_the_project_are_recorded_without_the_machine_folders(project, tmp_path):
     elsewhere = tmp_path / "may-chu" / "phieu-nhan"
-    shutil.copytree(ROOT / "input" / "2022-Q3", elsewhere)
+    shutil.copytree(SAMPLE, elsewhere)
     r = _report(project, "--input", str(elsewhere))
     assert r.returncode == 1, r.stderr
     m = json.loads((project / "output" / "2022-Q3" / "manifest.json").read_text(encoding="utf-8"))
@@ -470,7 +470,7 @@ def test_a_folder_the_user_may_not_write_is_one_sentence_naming_it(tmp_path):
     shared = Path(tempfile.mkdtemp(prefix="baocao-quyen-", dir="/tmp"))
     try:
         os.chmod(shared, 0o755)
-        shutil.copytree(ROOT / "input", shared / "du-an" / "input")
+        shutil.copytree(INPUT, shared / "du-an" / "input")
         (shared / "cua-nguoi-khac").mkdir()  # root's folder, 0755: nobody may read it, not write in it
         r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
                             "-m", "pipeline", "report", "--period", "2022-Q3", "--output", str(shared / "cua-nguoi-khac")],
