@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.bench_data import fill_workbook
+from bench.data import fill_workbook
 from tests.conftest import INPUT, ROOT, settle_all
 
 # Tests that read the sample folders (their failures were the symptom in a clerk's checkout).
@@ -43,7 +43,7 @@ def clerk_checkout(tmp_path_factory):
     """A copy of this checkout after a quarter of the clerk's work."""
     top = tmp_path_factory.mktemp("kho") / "baocao"
     skip = shutil.ignore_patterns("__pycache__", ".pytest_cache")
-    for name in ("pipeline", "scripts", "templates", "tests"):
+    for name in ("pipeline", "bench", "scripts", "templates", "tests"):
         shutil.copytree(ROOT / name, top / name, ignore=skip)
     for name in ("Makefile", "pyproject.toml"):
         shutil.copy2(ROOT / name, top / name)
