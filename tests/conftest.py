@@ -59,3 +59,12 @@ def agency_rows(*data, columns=ROW_COLUMNS):
     df = pd.DataFrame([dict(zip(columns, r)) for r in data], columns=columns)
     df["completed_on"] = pd.to_datetime(df["completed_on"])
     return df
+
+
+@pytest.fixture(scope="session")
+def ordinary():
+    """Run commands as an ordinary account (tests/accounts.py): the user itself, or nobody when root."""
+    from tests.accounts import Ordinary
+    account = Ordinary(ROOT)
+    yield account
+    account.close()

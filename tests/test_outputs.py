@@ -441,10 +441,8 @@ def test_output_folders_and_files_follow_the_umask(project, umask, dmode, fmode)
 
 # ---------------------------------------------------------------- 9. fresh machine
 
-def test_missing_debian_packages_are_named_with_a_command_to_run_as_root_without_sudo():
-    r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                        str(ROOT / "scripts" / "ensure-debs.sh"), "coreutils", "goi-khong-ton-tai-baocao"],
-                       capture_output=True, text=True)
+def test_missing_debian_packages_are_named_with_a_command_to_run_as_root_without_sudo(ordinary):
+    r = ordinary.run([ordinary.script(ROOT / "scripts" / "ensure-debs.sh"), "coreutils", "goi-khong-ton-tai-baocao"])
     assert r.returncode == 1
     assert r.stderr == ("Thiếu gói hệ thống: goi-khong-ton-tai-baocao\n"
                         "Hãy chạy lệnh sau với quyền root (ví dụ sau khi đăng nhập bằng «su -»), rồi chạy lại lệnh make:\n"
@@ -465,19 +463,21 @@ def test_the_first_setup_installs_python3_venv_before_creating_the_venv_and_says
     assert debs < say < venv < pip
 
 
-def test_a_folder_the_user_may_not_write_is_one_sentence_naming_it(tmp_path):
-    """Run as an ordinary account (nobody): as root, permissions would not stop anything."""
-    shared = Path(tempfile.mkdtemp(prefix="baocao-quyen-", dir="/tmp"))
+def test_a_folder_the_user_may_not_write_is_one_sentence_naming_it(ordinary):
+    """As an ordinary account (as root, permissions would not stop anything)."""
+    shared = ordinary.place / "dung-chung"
+    shutil.copytree(INPUT, shared / "du-an" / "input")
+    other = shared / "cua-nguoi-khac"      # another account's folder: readable, not writable
+    other.mkdir()
+    for folder in (shared, *(p for p in shared.rglob("*") if p.is_dir())):
+        folder.chmod(0o755)
+    other.chmod(0o555)
     try:
-        os.chmod(shared, 0o755)
-        shutil.copytree(INPUT, shared / "du-an" / "input")
-        (shared / "cua-nguoi-khac").mkdir()  # root's folder, 0755: nobody may read it, not write in it
-        r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
-                            "-m", "pipeline", "report", "--period", "2022-Q3", "--output", str(shared / "cua-nguoi-khac")],
-                           cwd=shared / "du-an", capture_output=True, text=True, env={**os.environ, "HOME": "/tmp"})
+        r = ordinary.run([*ordinary.python(), "-m", "pipeline", "report", "--period", "2022-Q3", "--output", str(other)],
+                         cwd=shared / "du-an")
         assert r.returncode == 2, r.stderr
-        assert r.stderr == (f"Lỗi: Không đủ quyền đọc hoặc ghi «{shared / 'cua-nguoi-khac'}»; hãy xin cấp quyền cho "
+        assert r.stderr == (f"Lỗi: Không đủ quyền đọc hoặc ghi «{other}»; hãy xin cấp quyền cho "
                             "tài khoản đang chạy hoặc chọn thư mục khác.\n")
-        assert list((shared / "cua-nguoi-khac").iterdir()) == []
+        assert list(other.iterdir()) == []
     finally:
-        shutil.rmtree(shared)
+        other.chmod(0o755)
