@@ -53,9 +53,16 @@ class Ordinary:
             self.close()
             pytest.skip(f"tài khoản nobody không vào được thư mục tạm {self.place.parent} (TMPDIR)")
 
-    def run(self, argv: list[str], **kw) -> subprocess.CompletedProcess:
-        kw.setdefault("env", self._env)
+    def run(self, argv: list[str], extra_env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+        kw.setdefault("env", {**self._env, **(extra_env or {})})
         return subprocess.run([*_SETPRIV, *argv] if self.is_root else argv, capture_output=True, text=True, **kw)
+
+    def folder(self, name: str) -> Path:
+        """A new folder the account may use (world-readable when the account is nobody)."""
+        path = self.place / name
+        path.mkdir(mode=0o755)
+        path.chmod(0o755)
+        return path
 
     def script(self, path: Path) -> str:
         """A copy of a script of the checkout that the account may run."""

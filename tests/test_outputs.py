@@ -459,7 +459,7 @@ def test_the_first_setup_installs_python3_venv_before_creating_the_venv_and_says
     assert {"python3", "python3-venv"} <= set(lines[debs].split())
     say = next(i for i, l in enumerate(lines) if "Đang tạo môi trường Python" in l and "lần đầu" in l)
     venv = next(i for i, l in enumerate(lines) if " -m venv " in l)
-    pip = next(i for i, l in enumerate(lines) if "pip install" in l)
+    pip = next(i for i, l in enumerate(lines) if "pip-install.sh" in l and "requirements.lock" in l)
     assert debs < say < venv < pip
 
 
