@@ -457,7 +457,8 @@ def test_the_first_setup_installs_python3_venv_before_creating_the_venv_and_says
     lines = r.stdout.splitlines()
     debs = next(i for i, l in enumerate(lines) if "ensure-debs.sh" in l)
     assert {"python3", "python3-venv"} <= set(lines[debs].split())
-    say = next(i for i, l in enumerate(lines) if "Đang tạo môi trường Python" in l and "lần đầu" in l)
+    say = next(i for i, l in enumerate(lines) if "Đang tạo môi trường Python" in l)
+    assert "pandas, WeasyPrint" in lines[say] and "lần đầu khoảng 1–2 phút" in lines[say + 1]
     venv = next(i for i, l in enumerate(lines) if " -m venv " in l)
     pip = next(i for i, l in enumerate(lines) if "pip-install.sh" in l and "requirements.lock" in l)
     assert debs < say < venv < pip
