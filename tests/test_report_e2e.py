@@ -268,8 +268,8 @@ def test_cli_report_exit_codes_and_summary(tmp_path, project):
     assert r.returncode == 1 and "Chưa báo cáo: 35" in r.stdout and "Cơ quan chưa báo cáo (15)" in r.stdout
     r = _cli("report", "--period", "2022-Q3", "--so", "45", "--output", str(tmp_path), cwd=project)
     assert r.returncode == 2 and "cả số (--so) và ngày ban hành (--ngay)" in r.stderr
-    r = _cli("report", "--period", "2022-Q3", "--ngay", "20/9/2022", "--so", "4", cwd=project)
-    assert r.returncode == 2 and "NĂM-THÁNG-NGÀY" in r.stderr and "Traceback" not in r.stderr
+    r = _cli("report", "--period", "2022-Q3", "--ngay", "20.9.2022", "--so", "4", cwd=project)
+    assert r.returncode == 2 and "«20.9.2022» không phải một ngày" in r.stderr and "Traceback" not in r.stderr
     r = _cli("--config", str(tmp_path / "none.toml"), "report", "--period", "q3", cwd=project)
     assert r.returncode == 2 and r.stderr.startswith("Lỗi: Không tìm thấy tệp cấu hình")
 
