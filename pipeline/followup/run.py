@@ -42,7 +42,8 @@ class FollowUpResult:
 
 def build_follow_up(config_path: Path, period_code: str, output_root: Path, input_dir: Path | None = None,
                     issue: Issue | None = None, answer_by: date | None = None, days: int | None = None,
-                    replace_issued: bool = False, today: date | None = None, with_pdf: bool = True) -> FollowUpResult:
+                    replace_issued: bool = False, today: date | None = None, with_pdf: bool = True,
+                    on_file=None) -> FollowUpResult:
     from pipeline.collection.collect import collect
     from pipeline.status.merge import merge
     from pipeline.report import (carried_of, file_records, load_inputs, manifest_inputs, previous_record,
@@ -56,7 +57,7 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
     base = Path(output_root) / period.code / FOLDER
     out.check_no_overlap(base, protected)
     collection = collect(folder, master, period, today=today, plan_number=config.plan_number,
-                         plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
+                         plan_date=config.plan_date, ignore=(EDITORIAL_FILE,), on_file=on_file)
     merged = merge(master, period, collection.rows, collection.reported_agencies)
     problems = [*master.warnings, *collection.problems,   # e.g. a malformed e-mail address in the registry
                 *silent_agency_problems(master, merged, folder)]
