@@ -348,7 +348,7 @@ def tiny_disk(tmp_path):
     where.mkdir()
     why = _mount("-t", "tmpfs", "-o", "size=1m", "tmpfs", str(where))
     if why:
-        pytest.skip(f"cannot mount a small tmpfs here to fill a disk for real ({why})")
+        pytest.skip(f"không gắn (mount) được một ổ tmpfs 1 MB để thử đĩa đầy thật (cần quyền root): {why}")
     yield where
     subprocess.run(["umount", str(where)], check=True)
 
@@ -375,7 +375,7 @@ def read_only(tmp_path):
     why = _mount("--bind", str(src), str(where)) or _mount("-o", "remount,ro,bind", str(where))
     if why:
         subprocess.run(["umount", str(where)], capture_output=True)
-        pytest.skip(f"cannot make a read-only bind mount here ({why}); as root chmod would not stop writes")
+        pytest.skip(f"không gắn (mount) được một thư mục chỉ cho đọc để thử ổ chỉ đọc thật (cần quyền root): {why}")
     yield where
     subprocess.run(["umount", str(where)], check=True)
 
