@@ -53,8 +53,12 @@ class Ordinary:
             self.close()
             pytest.skip(f"tài khoản nobody không vào được thư mục tạm {self.place.parent} (TMPDIR)")
 
-    def run(self, argv: list[str], extra_env: dict | None = None, **kw) -> subprocess.CompletedProcess:
-        kw.setdefault("env", {**self._env, **(extra_env or {})})
+    def env(self) -> dict:
+        """The environment commands get (HOME and PYTHONPATH usable by the account)."""
+        return dict(self._env)
+
+    def run(self, argv: list[str], **kw) -> subprocess.CompletedProcess:
+        kw.setdefault("env", self._env)
         return subprocess.run([*_SETPRIV, *argv] if self.is_root else argv, capture_output=True, text=True, **kw)
 
     def folder(self, name: str) -> Path:

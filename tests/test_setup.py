@@ -11,10 +11,15 @@ import pytest
 from tests.conftest import CONFIG, ROOT, copy_project
 
 
+def _outside_make(env: dict) -> dict:
+    """The environment without what an enclosing `make test` passes down (make[1] would announce itself)."""
+    return {k: v for k, v in env.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
+
+
 def _make_vars() -> dict[str, list[str]]:
     r = subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), "-f", "-", "show"], input=(
         "show:\n\t@echo BOOTSTRAP $(DEBS_BOOTSTRAP)\n\t@echo RUNTIME $(DEBS_RUNTIME)\n\t@echo TEST $(DEBS_TEST)\n"),
-        capture_output=True, text=True, cwd=ROOT)
+        capture_output=True, text=True, cwd=ROOT, env=_outside_make(dict(os.environ)))
     assert r.returncode == 0, r.stderr
     return {line.split()[0]: line.split()[1:] for line in r.stdout.splitlines()}
 
@@ -29,7 +34,8 @@ def test_a_user_without_root_is_told_once_every_package_make_test_needs(ordinary
     fake = ordinary.folder("khong-co-goi")
     (fake / "dpkg-query").write_text("#!/bin/sh\nexit 1\n")
     (fake / "dpkg-query").chmod(0o755)
-    r = ordinary.run(["make", "test"], cwd=project, extra_env={"PATH": f"{fake}:{os.environ['PATH']}"})
+    env = {**_outside_make(ordinary.env()), "PATH": f"{fake}:{os.environ['PATH']}"}
+    r = ordinary.run(["make", "test"], cwd=project, env=env)
     assert r.returncode != 0
     groups = _make_vars()
     wanted = groups["BOOTSTRAP"] + groups["RUNTIME"] + groups["TEST"]
