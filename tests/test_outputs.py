@@ -337,7 +337,7 @@ def test_a_terminated_run_cleans_up_and_says_so(project, sig):
 
 def _mount(*args) -> str | None:
     r = subprocess.run(["mount", *args], capture_output=True, text=True)
-    return None if r.returncode == 0 else (r.stderr.strip() or f"mount exited {r.returncode}")
+    return None if r.returncode == 0 else ((r.stderr.strip() or f"mount: mã thoát {r.returncode}").splitlines()[0])
 
 
 @pytest.fixture
