@@ -80,3 +80,47 @@ def test_no_run_leaves_a_temporary_folder(tmp_path):
         assert sorted(p.name for p in tmp.iterdir()) == [], name
     pdf = project / "output" / "2022-Q3" / "bao-cao-2022-Q3.pdf"
     assert pdf.exists()
+
+
+def _fake_debian(folder: Path, apt_fails: bool) -> dict:
+    """A PATH where no package is installed, the user is root, and apt-get talks as it does."""
+    folder.mkdir()
+    scripts = {
+        "dpkg-query": "exit 1",
+        "id": "echo 0",
+        "fc-cache": "exit 0",
+        "apt-get": ('echo "Get:1 http://deb.debian.org/debian bookworm InRelease [151 kB]"\n'
+                    'echo "debconf: delaying package configuration, since apt-utils is not installed" >&2\n'
+                    'case "$*" in *install*) ;; *) exit 0 ;; esac\n'
+                    + ('echo "E: Failed to fetch http://deb.debian.org/debian/pool/main/q/qpdf/qpdf_11.3.0-1_amd64.deb'
+                       '  Temporary failure resolving \'deb.debian.org\'" >&2\nexit 100\n' if apt_fails else
+                       'echo "Setting up qpdf (11.3.0-1) ..."\n')),
+    }
+    for name, body in scripts.items():
+        (folder / name).write_text(f"#!/bin/sh\n{body}\n")
+        (folder / name).chmod(0o755)
+    return {**os.environ, "PATH": f"{folder}:{os.environ['PATH']}", "TMPDIR": str(folder)}
+
+
+def test_as_root_the_installation_says_what_and_how_long_and_hides_apt(tmp_path):
+    env = _fake_debian(tmp_path / "bin", apt_fails=False)
+    r = subprocess.run([str(ROOT / "scripts" / "ensure-debs.sh"), "qpdf", "libreoffice-calc-nogui"],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ("Đang cài 2 gói hệ thống (lần đầu, khoảng 3–6 phút, tải khoảng 400 MB): "
+                        "qpdf libreoffice-calc-nogui\n")
+    assert r.stderr == ""
+    r = subprocess.run([str(ROOT / "scripts" / "ensure-debs.sh"), "fontconfig"], capture_output=True, text=True,
+                       env=env)
+    assert r.stdout == "Đang cài 1 gói hệ thống (lần đầu, khoảng 1 phút): fontconfig\n"
+    assert sorted(p.name for p in (tmp_path / "bin").iterdir()) == ["apt-get", "dpkg-query", "fc-cache", "id"]
+
+
+def test_a_failed_package_download_is_one_sentence_naming_the_package(tmp_path):
+    env = _fake_debian(tmp_path / "bin", apt_fails=True)
+    r = subprocess.run([str(ROOT / "scripts" / "ensure-debs.sh"), "qpdf", "poppler-utils"],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 1
+    assert r.stderr == ("Không tải được gói hệ thống qpdf từ nguồn gói của Debian: hãy kiểm tra kết nối mạng, proxy "
+                        "hoặc /etc/apt/sources.list rồi chạy lại lệnh make.\n")
+    assert sorted(p.name for p in (tmp_path / "bin").iterdir()) == ["apt-get", "dpkg-query", "fc-cache", "id"]
