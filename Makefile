@@ -60,7 +60,7 @@ check-template: setup
 	@$(PY) -m pipeline --config $(CONFIG) check-template
 
 # The import contract first (pyproject.toml: stages only look down), then the suite, one line per test
-# file with the percentage done (about 6 minutes on two cores).
+# file with the percentage done (5–10 minutes on two cores).
 test: setup-test
 	@$(VENV)/bin/lint-imports --no-cache --no-logo
 	@$(PY) -m pytest $(ARGS)
