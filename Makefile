@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CONFIG ?= input/ke-hoach-112.toml
 PERIOD ?=
+# After a failure the tool or a script here has explained in Vietnamese, make stops without adding its
+# own English «make: *** [...] Error» line (scripts/stop-make.sh: exit status 130, still a failure).
+EXPLAINED = || scripts/stop-make.sh $$PPID
 # Debian packages. Each target asks for all it needs in one call of ensure-debs.sh, so that a user
 # without root is given one command for everything (DEBS is inherited by the prerequisites).
 # Needed before the venv exists (a plain Debian has no python3-venv, sometimes no python3 or git).
@@ -21,17 +24,17 @@ setup-test test bench: DEBS = $(DEBS_BOOTSTRAP) $(DEBS_RUNTIME) $(DEBS_TEST)
 .PHONY: debs setup setup-test report report-q3 templates don-doc check-template import-plan test bench clean
 
 debs:
-	@scripts/ensure-debs.sh $(DEBS)
+	@scripts/ensure-debs.sh $(DEBS) $(EXPLAINED)
 
 $(STAMP): pyproject.toml requirements.lock | debs
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
-	  || { echo "Cần Python 3.11 trở lên ($(PYTHON) hiện là: $$($(PYTHON) --version 2>&1))." >&2; exit 2; }
+	  || { echo "Cần Python 3.11 trở lên ($(PYTHON) hiện là: $$($(PYTHON) --version 2>&1))." >&2; false; } $(EXPLAINED)
 	@echo "Đang tạo môi trường Python $(VENV) và cài các thư viện đã ghim phiên bản (pandas, WeasyPrint, openpyxl," \
 	  "python-docx…; lần đầu khoảng 1–2 phút, tải khoảng 100 MB)…"
 	@$(PYTHON) -m venv $(VENV)
-	@scripts/pip-install.sh $(VENV) -r requirements.lock
+	@scripts/pip-install.sh $(VENV) -r requirements.lock $(EXPLAINED)
 	@scripts/pip-install.sh $(VENV) --no-deps --no-build-isolation -e . 2>/dev/null \
-	  || scripts/pip-install.sh $(VENV) --no-deps -e .
+	  || scripts/pip-install.sh $(VENV) --no-deps -e . $(EXPLAINED)
 	@touch $@
 
 setup: debs $(STAMP)
@@ -39,25 +42,25 @@ setup: debs $(STAMP)
 setup-test: setup
 
 # `baocao report` exits 1 when the report was built but the check list is not empty: for make
-# that is success (the list is printed); 2 (nothing built) fails the target.
+# that is success (the list is printed); 2 (nothing built, said in one sentence) fails the target.
 report-q3: setup
-	@$(PY) -m pipeline --config $(CONFIG) report --period q3 || [ $$? -eq 1 ]
+	@$(PY) -m pipeline --config $(CONFIG) report --period q3 || [ $$? -eq 1 ] $(EXPLAINED)
 
 report: setup
-	@test -n "$(PERIOD)" || { echo "Cần chỉ rõ kỳ báo cáo, ví dụ: make report PERIOD=2022-H1"; exit 2; }
-	@$(PY) -m pipeline --config $(CONFIG) report --period $(PERIOD) $(ARGS) || [ $$? -eq 1 ]
+	@test -n "$(PERIOD)" || { echo "Cần chỉ rõ kỳ báo cáo, ví dụ: make report PERIOD=2022-H1" >&2; false; } $(EXPLAINED)
+	@$(PY) -m pipeline --config $(CONFIG) report --period $(PERIOD) $(ARGS) || [ $$? -eq 1 ] $(EXPLAINED)
 
 templates: setup
-	@test -n "$(PERIOD)" || { echo "Cần chỉ rõ kỳ báo cáo, ví dụ: make templates PERIOD=2022-Q3"; exit 2; }
-	@$(PY) -m pipeline --config $(CONFIG) templates --period $(PERIOD)
+	@test -n "$(PERIOD)" || { echo "Cần chỉ rõ kỳ báo cáo, ví dụ: make templates PERIOD=2022-Q3" >&2; false; } $(EXPLAINED)
+	@$(PY) -m pipeline --config $(CONFIG) templates --period $(PERIOD) $(EXPLAINED)
 
 # The công văn đôn đốc and each chased agency's files: output/<period>/don-doc/ (ARGS: --han, --so-ngay, --so/--ngay).
 don-doc: setup
-	@test -n "$(PERIOD)" || { echo "Cần chỉ rõ kỳ báo cáo, ví dụ: make don-doc PERIOD=2022-Q3"; exit 2; }
-	@$(PY) -m pipeline --config $(CONFIG) don-doc --period $(PERIOD) $(ARGS)
+	@test -n "$(PERIOD)" || { echo "Cần chỉ rõ kỳ báo cáo, ví dụ: make don-doc PERIOD=2022-Q3" >&2; false; } $(EXPLAINED)
+	@$(PY) -m pipeline --config $(CONFIG) don-doc --period $(PERIOD) $(ARGS) $(EXPLAINED)
 
 check-template: setup
-	@$(PY) -m pipeline --config $(CONFIG) check-template
+	@$(PY) -m pipeline --config $(CONFIG) check-template $(EXPLAINED)
 
 # The import contract first (pyproject.toml: stages only look down), then the suite, one line per test
 # file with the percentage done (5–10 minutes on two cores).

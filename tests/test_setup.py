@@ -1,6 +1,7 @@
 """Setting up on a plain Debian: what the user is told, what is left behind."""
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -124,3 +125,22 @@ def test_a_failed_package_download_is_one_sentence_naming_the_package(tmp_path):
     assert r.stderr == ("Không tải được gói hệ thống qpdf từ nguồn gói của Debian: hãy kiểm tra kết nối mạng, proxy "
                         "hoặc /etc/apt/sources.list rồi chạy lại lệnh make.\n")
     assert sorted(p.name for p in (tmp_path / "bin").iterdir()) == ["apt-get", "dpkg-query", "fc-cache", "id"]
+
+
+@pytest.mark.parametrize("args, said", [
+    (["templates"], "Cần chỉ rõ kỳ báo cáo, ví dụ: make templates PERIOD=2022-Q3\n"),
+    (["report", "PERIOD=2022-Q3", "ARGS=--so 4 --ngay 20.9.2022"],
+     "Lỗi: --ngay «20.9.2022» không phải một ngày có thật viết theo cách được nhận (ngày/tháng/năm như 20/9/2022 hay "
+     "20-9-2022, hoặc năm-tháng-ngày như 2022-09-20).\n"),
+])
+def test_a_failure_explained_in_vietnamese_is_not_followed_by_makes_english(tmp_path, args, said):
+    project = copy_project(tmp_path / "du-an")
+    shutil.copy2(ROOT / "Makefile", project / "Makefile")
+    shutil.copytree(ROOT / "scripts", project / "scripts")
+    # As from a terminal (make keeps SIGINT ignored when started in the background); `setup` taken as done.
+    r = subprocess.run(["make", "-o", "setup", f"VENV={sys.prefix}", *args], cwd=project, capture_output=True,
+                       text=True, env=_outside_make(dict(os.environ)),
+                       preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert r.returncode == -signal.SIGINT and r.stdout == ""   # a shell shows 130
+    assert r.stderr == said
+    assert not (project / "output").exists()
