@@ -16,7 +16,10 @@ def _out(text: str = "") -> None:
 
 
 class ProgressBar:
-    """A one-line progress bar on stderr while files are read (redrawn only on a terminal)."""
+    """«Đang đọc phiếu k/n [####....] tệp» on stderr, redrawn in place, only on a terminal: a log or a
+    pipe gets nothing (the summary printed afterwards says what was read)."""
+
+    WIDTH = 24
 
     def __init__(self, label: str, stream=sys.stderr):
         self.label, self.stream = label, stream
@@ -25,11 +28,14 @@ class ProgressBar:
     def __call__(self, i: int, n: int, path) -> None:
         if not self.tty or n == 0:
             return
-        width = 30
-        done = int(width * i / n)
-        self.stream.write(f"\r{self.label}: [{'#' * done}{'.' * (width - done)}] {i}/{n}")
+        from pipeline.collection.collect import display_name
+
+        done = self.WIDTH * i // n
+        name = display_name(Path(path).name)
+        name = name if len(name) <= 40 else name[:39] + "…"
+        self.stream.write(f"\r\x1b[K{self.label} {i}/{n} [{'#' * done}{'.' * (self.WIDTH - done)}] {name}")
         if i == n:
-            self.stream.write("\n")
+            self.stream.write("\r\x1b[K")     # the bar leaves no line behind
         self.stream.flush()
 
 
@@ -231,7 +237,8 @@ def cmd_don_doc(args) -> int:
 
     issue = _issue_of(args)
     result = build_follow_up(args.config, args.period, args.output, input_dir=args.input, issue=issue,
-                             answer_by=args.han, days=args.days, replace_issued=args.replace_issued)
+                             answer_by=args.han, days=args.days, replace_issued=args.replace_issued,
+                             on_file=ProgressBar("Đang đọc phiếu"))
     follow = result.follow
     if not result.outputs:
         _out(f"Không có cơ quan nào cần đôn đốc trong {follow.period.label}: mọi cơ quan chủ trì đã gửi phiếu hợp lệ "

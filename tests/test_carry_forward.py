@@ -17,7 +17,7 @@ from pipeline.cli import main
 from pipeline.collection.collect import collect
 from pipeline.errors import WARNING
 from pipeline.report import build_report
-from tests.conftest import CONFIG, MASTER, ROOT, copy_sample
+from tests.conftest import CONFIG, MASTER, SAMPLE, copy_sample
 
 BLUE, GREY, YELLOW = "DDEBF7", "E7E6E6", "FFF9E5"
 UNCHANGED = "gửi lại phiếu nhưng không thay đổi nội dung nào"
@@ -210,7 +210,7 @@ def test_a_previous_period_never_reported_is_read_from_its_input(tmp_path, capsy
 
 def test_the_committed_q3_sample_has_no_carried_answers(master):
     from pipeline.plan.periods import parse_period
-    result = collect(ROOT / "input" / "2022-Q3", master, parse_period("2022-Q3"), today=date(2022, 10, 5))
+    result = collect(SAMPLE, master, parse_period("2022-Q3"), today=date(2022, 10, 5))
     assert not [p for p in result.problems if UNCHANGED in p.message]
     assert result.rows_accepted == 33   # 34 rows answered, SCT's III.13 refused
 

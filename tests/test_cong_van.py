@@ -262,7 +262,7 @@ def test_the_wording_is_the_phrasebook_and_check_template_checks_it(tmp_path):
 
     from pipeline.followup.letter import PHRASEBOOK, PHRASES
     from pipeline.drafting.phrasebook import Phrasebook, check_phrasebook
-    from tests.conftest import ROOT
+    from tests.conftest import PROJECT
 
     assert check_phrasebook(PHRASEBOOK, PHRASES) == []
     edited = tmp_path / "cong-van.toml"
@@ -273,6 +273,6 @@ def test_the_wording_is_the_phrasebook_and_check_template_checks_it(tmp_path):
     ctx = build_letter_context(config, master, follow, letter_dates(config, follow, None, None),
                                phrasebook=Phrasebook(edited, PHRASES))
     assert ctx["body"][-1]["text"].startswith("Đề nghị các cơ quan nêu trên khẩn trương gửi phiếu báo cáo về")
-    r = subprocess.run([sys.executable, "-m", "pipeline", "check-template"], capture_output=True, text=True, cwd=ROOT)
+    r = subprocess.run([sys.executable, "-m", "pipeline", "check-template"], capture_output=True, text=True, cwd=PROJECT)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "cong-van.toml hợp lệ: đủ 20 câu" in r.stdout and "cong-van.docx hợp lệ" in r.stdout

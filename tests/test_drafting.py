@@ -13,7 +13,7 @@ from pipeline.drafting.phrasebook import Phrasebook, check_phrasebook
 from pipeline.drafting.voice import voice
 from pipeline.status.merge import DONE_UNDATED, OPEN_IN_TIME, merge
 from pipeline.plan.periods import parse_period
-from tests.conftest import ROOT, agency_rows
+from tests.conftest import PROJECT, agency_rows
 
 Q3 = parse_period("2022-Q3")   # cut-off 14/9/2022
 STNMT = ("Sở Tài nguyên và Môi trường", "Sở TN&MT")
@@ -247,7 +247,7 @@ def test_phrasebook_errors_are_named(tmp_path):
     assert "Câu «extra.foo» không được dùng ở đâu (tên câu gõ sai?)." in messages
     assert any("«part.progress» có dấu ngoặc nhọn" in m for m in messages)
     r = subprocess.run([sys.executable, "-m", "pipeline", "check-template", "--phrasebook", str(bad)],
-                       capture_output=True, text=True, cwd=ROOT)
+                       capture_output=True, text=True, cwd=PROJECT)
     assert r.returncode == 1 and "có 4 vấn đề" in r.stdout and "Traceback" not in r.stderr
 
 

@@ -16,7 +16,7 @@ from pipeline.drafting.editorial import (COL_AUTO, COL_CODE, COL_INCLUDE, COL_NO
                                          HEADER_ROW, SHEET)
 from pipeline.errors import PipelineError
 from pipeline.report import build_report
-from tests.conftest import CONFIG, ROOT, copy_sample, settle_all
+from tests.conftest import CONFIG, PROJECT, copy_sample, settle_all
 
 TODAY = date(2026, 11, 27)
 EDITED = "Ủy ban nhân dân tỉnh đánh giá các cơ quan chủ trì đã nỗ lực triển khai nhiệm vụ (đoạn do Văn phòng biên tập)."
@@ -226,6 +226,6 @@ def test_a_later_date_in_an_edit_is_a_point_the_clerk_settles(first, tmp_path):
 
 def test_cli_refusal_is_one_vietnamese_message(tmp_path):
     r = subprocess.run([sys.executable, "-m", "pipeline", "report", "--period", "2022-Q3", "--so", "45", "--ngay",
-                        "2022-09-05", "--output", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+                        "2022-09-05", "--output", str(tmp_path)], capture_output=True, text=True, cwd=PROJECT)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "trước ngày chốt số liệu 14/9/2022" in r.stderr

@@ -17,7 +17,7 @@ from pipeline.drafting.context import Issue
 from pipeline.drafting.editorial import COL_CODE, COL_NOTE, COL_TEXT, FIRST_ROW, SHEET
 from pipeline.errors import PipelineError
 from pipeline.report import build_report
-from tests.conftest import CONFIG, MASTER, ROOT, settle_all
+from tests.conftest import CONFIG, INPUT, MASTER, ROOT, settle_all
 
 TODAY = date(2026, 11, 27)
 PLACE = re.compile(r"- (input/2022-Q3/bien-tap\.xlsx), dòng (\d+) \(khối «([^»]+)»\): ghi «Đã kiểm tra» ở cột «Ghi chú»")
@@ -29,7 +29,7 @@ def _project(root):
     shutil.copy(CONFIG, plan / CONFIG.name)
     shutil.copy(MASTER, plan / MASTER.name)
     for period in ("2022-Q2", "2022-Q3"):
-        shutil.copytree(ROOT / "input" / period, plan / period, ignore=shutil.ignore_patterns("bien-tap.xlsx"))
+        shutil.copytree(INPUT / period, plan / period)   # the committed sample: no clerk file in it
     return plan / CONFIG.name
 
 
@@ -140,13 +140,14 @@ def _make(args, tty: bool, tmp_path):
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make không có trên máy")
 def test_make_adds_no_english_error_line_to_an_explained_refusal(tmp_path):
-    args = ["report", "PERIOD=2022-Q3", f"ARGS=--so 45 --output {tmp_path}"]
-    code, said = _make(args, tty=True, tmp_path=tmp_path)
-    assert "Bản phát hành cần cả số (--so) và ngày ban hành (--ngay)" in said
-    assert "Error" not in said and "make:" not in said and code == 0
-    code, said = _make(["tinh-hinh", f"ARGS=--output {tmp_path}"], tty=True, tmp_path=tmp_path)
+    """A refusal the tool explains in Vietnamese ends the target with that sentence only, and make still fails
+    (scripts/stop-make.sh), at a terminal and in CI alike, so an automated chain stops."""
+    args = ["report", "PERIOD=2022-Q3", f"CONFIG={CONFIG}", f"ARGS=--so 45 --output {tmp_path}"]
+    for tty in (True, False):
+        code, said = _make(args, tty=tty, tmp_path=tmp_path)
+        assert "Bản phát hành cần cả số (--so) và ngày ban hành (--ngay)" in said
+        assert "Error" not in said and "make:" not in said and code != 0
+    code, said = _make(["tinh-hinh", f"CONFIG={CONFIG}", f"ARGS=--output {tmp_path}"], tty=True, tmp_path=tmp_path)
     assert "Cần chỉ rõ kỳ báo cáo, ví dụ: make tinh-hinh PERIOD=2022-Q3" in said and "Error" not in said
-    # in CI (or a log) the chain must stop: make fails with the tool's code
-    code, said = _make(args, tty=False, tmp_path=tmp_path)
-    assert code == 2 and "Bản phát hành cần cả số" in said
+    assert code != 0
     assert not list(tmp_path.iterdir())

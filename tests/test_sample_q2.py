@@ -15,10 +15,9 @@ from pipeline.collection.collect import collect
 from pipeline.errors import ERROR
 from pipeline.plan.periods import parse_period
 from pipeline.report import build_report
-from tests.conftest import CONFIG, MASTER, ROOT
+from tests.conftest import CONFIG, MASTER, ROOT, SAMPLE, SAMPLE_Q2
 
 Q2 = parse_period("2022-Q2")
-SAMPLE_Q2 = ROOT / "input" / "2022-Q2"
 SAMPLE_NOTE = "DỮ LIỆU MẪU – không phải báo cáo thật"
 
 
@@ -89,6 +88,6 @@ def test_the_script_reproduces_the_sample_and_keeps_other_files(tmp_path, period
             "2022-Q2_SCT_phieu-that.xlsx": hashlib.sha256(b"a real form from SCT").hexdigest()}
     assert _hashes(q2) == {**_hashes(SAMPLE_Q2), **kept}
     if not period_args:
-        assert _hashes(project / "2022-Q3") == _hashes(ROOT / "input" / "2022-Q3")
+        assert _hashes(project / "2022-Q3") == _hashes(SAMPLE)
     else:
         assert not (project / "2022-Q3").exists()

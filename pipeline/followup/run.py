@@ -44,7 +44,8 @@ class FollowUpResult:
 
 def build_follow_up(config_path: Path, period_code: str, output_root: Path, input_dir: Path | None = None,
                     issue: Issue | None = None, answer_by: date | None = None, days: int | None = None,
-                    replace_issued: bool = False, today: date | None = None, with_pdf: bool = True) -> FollowUpResult:
+                    replace_issued: bool = False, today: date | None = None, with_pdf: bool = True,
+                    on_file=None) -> FollowUpResult:
     from pipeline.collection.collect import collect
     from pipeline.status.merge import merge
     from pipeline.report import (accepted_before, carried_of, file_records, latest_record, load_inputs,
@@ -60,7 +61,7 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
     base = Path(output_root) / period.code / FOLDER
     out.check_no_overlap(base, protected)
     collection = collect(folder, master, period, today=today, plan_number=config.plan_number,
-                         plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
+                         plan_date=config.plan_date, ignore=(EDITORIAL_FILE,), on_file=on_file)
     history = Path(output_root) / HISTORY_FILE
     earlier: list[Problem] = []
     previous = previous_record(config, plan, period, history, earlier)
