@@ -31,7 +31,19 @@ class _Formatter(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
 
 
+# What the help shows after an option (argparse would print the English name of the field).
+_METAVARS = {"--config": "TỆP_CẤU_HÌNH", "--period": "KỲ", "--input": "THƯ_MỤC", "--output": "THƯ_MỤC",
+             "--so": "SỐ", "--ngay": "NGÀY", "--han": "NGÀY", "--so-ngay": "SỐ_NGÀY", "--template": "TỆP_DOCX",
+             "--phrasebook": "TỆP_TOML", "--registry": "TỆP_XLSX", "docx": "TỆP_DOCX"}
+_VALUE_ERROR = re.compile(r"argument (\S+): (?!invalid choice|expected one argument)(.*)")
+
+
 class _Parser(argparse.ArgumentParser):
+    def add_argument(self, *names, **kwargs):
+        if "metavar" not in kwargs and kwargs.get("action", "store") == "store":
+            kwargs["metavar"] = next((_METAVARS[n] for n in names if n in _METAVARS), "GIÁ_TRỊ")
+        return super().add_argument(*names, **kwargs)
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", _Formatter)
         kwargs["add_help"] = False
@@ -41,6 +53,10 @@ class _Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
 
     def error(self, message):
+        value = _VALUE_ERROR.fullmatch(message)
+        if value:  # a value that cannot be used: its own sentence says what is accepted
+            print(f"Lỗi: {value.group(1)} {value.group(2)}.", file=sys.stderr)
+            sys.exit(EXIT_FAILED)
         for pattern, words in _ARGPARSE_WORDS:
             if re.fullmatch(pattern, message):
                 message = re.sub(pattern, words, message)
@@ -50,16 +66,29 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_FAILED)
 
 
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"ngày «{text}» phải có dạng NĂM-THÁNG-NGÀY, ví dụ 2022-09-20") from None
+_TYPED_DATES = (  # as people type them: 20/9/2022, 20-9-2022, 2022-09-20
+    (re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})"), (3, 2, 1)),
+    (re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})"), (3, 2, 1)),
+    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), (1, 2, 3)),
+)
+
+
+def typed_date(text: str) -> date:
+    """A date argument: day/month/year with «/» or «-», or year-month-day; anything else is refused."""
+    for pattern, (y, m, d) in _TYPED_DATES:
+        match = pattern.fullmatch(text.strip())
+        if match:
+            try:
+                return date(int(match.group(y)), int(match.group(m)), int(match.group(d)))
+            except ValueError:
+                break
+    raise argparse.ArgumentTypeError(f"«{text}» không phải một ngày có thật viết theo cách được nhận (ngày/tháng/năm "
+                                     "như 20/9/2022 hay 20-9-2022, hoặc năm-tháng-ngày như 2022-09-20)")
 
 
 def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"số văn bản «{text}» phải là số nguyên dương")
+        raise argparse.ArgumentTypeError(f"«{text}» không phải một số nguyên dương")
     return int(text)
 
 
@@ -74,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--period", help="kỳ báo cáo, ví dụ 2022-Q3, q3, 2022-H1")
 
     s = sub.add_parser("templates", help="tạo phiếu báo cáo Excel cho từng cơ quan chủ trì")
-    s.add_argument("--period", required=True)
+    s.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2022-Q4 hoặc q4")
     s.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="thư mục ghi kết quả (mặc định output)")
 
     s = sub.add_parser("report", help="đọc phiếu đã nộp và lập báo cáo (DOCX, PDF/A, bảng tổng hợp)")
@@ -82,21 +111,30 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--input", type=Path, help="thư mục phiếu đã nộp (mặc định input/<kỳ>)")
     s.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="thư mục ghi kết quả (mặc định output)")
     s.add_argument("--so", type=_positive_int, help="số văn bản do văn thư cấp (bản phát hành)")
-    s.add_argument("--ngay", type=_iso_date, help="ngày ban hành, dạng 2022-09-20 (bản phát hành)")
+    s.add_argument("--ngay", type=typed_date, help="ngày ban hành, ví dụ 20/9/2022 (bản phát hành)")
     s.add_argument("--ghi-de-ban-phat-hanh", action="store_true", dest="replace_issued",
                    help="lập lại bản phát hành có số đã lập trước đó (ghi đè output/<kỳ>/phat-hanh/<số>/)")
+
+    s = sub.add_parser("tinh-hinh", help="tình hình kỳ báo cáo: cơ quan đã gửi (đúng hạn, gửi chậm), chưa gửi; tệp bị "
+                       "loại; điểm biên tập đã xử lý, còn mở; đã phát hành được chưa (không ghi tệp nào)")
+    s.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2022-Q3 hoặc q3")
+    s.add_argument("--input", type=Path, help="thư mục phiếu đã nộp (mặc định input/<kỳ>)")
+    s.add_argument("--output", type=Path, default=DEFAULT_OUTPUT,
+                   help="thư mục kết quả, nơi có lich-su.sqlite (mặc định output)")
+    s.add_argument("--ngay", type=typed_date, help="ngày dự kiến ban hành, ví dụ 20/9/2022: tính cả các điểm phụ "
+                   "thuộc ngày này như khi cấp số")
 
     s = sub.add_parser("don-doc", help="lập công văn đôn đốc các cơ quan chưa báo cáo, báo cáo chưa hợp lệ hoặc có "
                        "nhiệm vụ sắp đến hạn, kèm tệp và thư điện tử nháp cho từng cơ quan")
     s.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2022-Q3 hoặc q3")
     s.add_argument("--input", type=Path, help="thư mục phiếu đã nộp (mặc định input/<kỳ>)")
     s.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="thư mục ghi kết quả (mặc định output)")
-    s.add_argument("--han", type=_iso_date, help="hạn các cơ quan gửi phiếu, dạng 2022-09-20 (mặc định: trước hạn gửi "
+    s.add_argument("--han", type=typed_date, help="hạn các cơ quan gửi phiếu, ví dụ 22/9/2022 (mặc định: trước hạn gửi "
                    "báo cáo số ngày ghi ở don_doc.answer_days của cấu hình)")
     s.add_argument("--so-ngay", type=_positive_int, dest="days",
                    help="nhắc nhiệm vụ đến hạn trong số ngày này sau ngày chốt số liệu (mặc định don_doc.due_soon_days)")
     s.add_argument("--so", type=_positive_int, help="số công văn do văn thư cấp (bản phát hành)")
-    s.add_argument("--ngay", type=_iso_date, help="ngày ban hành công văn, dạng 2022-09-16 (bản phát hành)")
+    s.add_argument("--ngay", type=typed_date, help="ngày ban hành công văn, ví dụ 16/9/2022 (bản phát hành)")
     s.add_argument("--ghi-de-ban-phat-hanh", action="store_true", dest="replace_issued",
                    help="lập lại công văn có số đã lập trước đó (ghi đè don-doc/phat-hanh/<số>/)")
 
@@ -105,8 +143,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--phrasebook", type=Path, help="sổ câu chữ (mặc định templates/phrasebook/bao-cao.toml)")
 
     s = sub.add_parser("import-plan", help="đọc phụ lục nhiệm vụ từ văn bản kế hoạch (.docx)")
-    s.add_argument("docx", type=Path)
-    s.add_argument("--output", type=Path, required=True, help="bảng nhiệm vụ sẽ ghi (.xlsx)")
+    s.add_argument("docx", type=Path, help="văn bản kế hoạch (.docx) có bảng phụ lục nhiệm vụ")
+    s.add_argument("--output", type=Path, required=True, metavar="TỆP_XLSX", help="bảng nhiệm vụ sẽ ghi (.xlsx)")
     s.add_argument("--registry", type=Path, help="bảng có danh mục cơ quan và đính chính "
                    "(mặc định: bảng nhiệm vụ trong cấu hình)")
     return p
@@ -116,10 +154,19 @@ class Stopped(BaseException):
     """SIGTERM/SIGHUP turned into an exception, so every `finally` (temp folders, lock) runs."""
 
 
+def _swallowed(frame) -> bool:
+    """Python ignores an exception raised in a finaliser (a ZipFile being collected, down to the close() it
+    calls) or a weakref callback (importlib's module lock clean-up): raised there, the stop would be lost and
+    the run would go on."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__" or frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _stop(signum, frame):
-    if frame is not None and frame.f_code.co_name == "__del__":
-        # Python ignores an exception raised inside a finaliser (a ZipFile being collected): the run
-        # would go on. Deliver the signal again a moment later, outside it.
+    if _swallowed(frame):   # deliver the signal again a moment later, outside it
         threading.Timer(0.01, os.kill, (os.getpid(), signum)).start()
         return
     raise Stopped(signal.Signals(signum).name)
@@ -135,9 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except (KeyboardInterrupt, Stopped) as exc:
-        why = f" (tín hiệu {exc})" if isinstance(exc, Stopped) else ""
-        print(f"Đã dừng theo yêu cầu{why}; không tệp kết quả dở dang nào được để lại.", file=sys.stderr)
-        return EXIT_FAILED
+        return _stopped(exc)
     except OSError as exc:
         from pipeline.archive.outputs import oserror_sentence
         sentence = oserror_sentence(exc)
@@ -148,10 +193,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: {sentence}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:  # the user never sees a traceback unless asked
-        return _unexpected(exc, args.debug)
+        stop = _stop_behind(exc)
+        return _stopped(stop) if stop else _unexpected(exc, args.debug)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _stopped(exc: BaseException) -> int:
+    why = f" (tín hiệu {exc})" if isinstance(exc, Stopped) else ""
+    print(f"Đã dừng theo yêu cầu{why}; không tệp kết quả dở dang nào được để lại.", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _stop_behind(exc: BaseException) -> Stopped | None:
+    """The stop a library turned into its own error (openpyxl's bare `except:` raises TypeError over it)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, Stopped):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def _unexpected(exc: BaseException, debug: bool) -> int:

@@ -16,7 +16,10 @@ def _out(text: str = "") -> None:
 
 
 class ProgressBar:
-    """A one-line progress bar on stderr while files are read (redrawn only on a terminal)."""
+    """«Đang đọc phiếu k/n [####....] tệp» on stderr, redrawn in place, only on a terminal: a log or a
+    pipe gets nothing (the summary printed afterwards says what was read)."""
+
+    WIDTH = 24
 
     def __init__(self, label: str, stream=sys.stderr):
         self.label, self.stream = label, stream
@@ -25,11 +28,14 @@ class ProgressBar:
     def __call__(self, i: int, n: int, path) -> None:
         if not self.tty or n == 0:
             return
-        width = 30
-        done = int(width * i / n)
-        self.stream.write(f"\r{self.label}: [{'#' * done}{'.' * (width - done)}] {i}/{n}")
+        from pipeline.collection.collect import display_name
+
+        done = self.WIDTH * i // n
+        name = display_name(Path(path).name)
+        name = name if len(name) <= 40 else name[:39] + "…"
+        self.stream.write(f"\r\x1b[K{self.label} {i}/{n} [{'#' * done}{'.' * (self.WIDTH - done)}] {name}")
         if i == n:
-            self.stream.write("\n")
+            self.stream.write("\r\x1b[K")     # the bar leaves no line behind
         self.stream.flush()
 
 
@@ -64,7 +70,7 @@ def cmd_templates(args) -> int:
     from pipeline.collection.agency_workbook import write_agency_workbooks
     from pipeline.archive.history import FILENAME as HISTORY_FILE
     from pipeline.archive.history import ISSUED, previous_period
-    from pipeline.report import carried_of, load_inputs, previous_record
+    from pipeline.report import carried_of, latest_record, load_inputs, previous_record
 
     from pipeline.archive import outputs as out
 
@@ -76,17 +82,21 @@ def cmd_templates(args) -> int:
     protected = [("thư mục cấu hình", config.input_dir), ("thư mục bảng nhiệm vụ", config.master_path.parent)]
     with out.period_run(period_dir, f"Kỳ báo cáo {period.code}", protected), out.environment_errors(period_dir):
         found = []
-        record = previous_record(config, plan, period, args.output / HISTORY_FILE, found)
+        # the previous period's record (or forms); when it has neither, the latest record before it: what was
+        # done then is still done, pre-filled and locked
+        record = (previous_record(config, plan, period, args.output / HISTORY_FILE, found)
+                  or latest_record(args.output / HISTORY_FILE, period))
         carried = carried_of(record)
         paths = write_agency_workbooks(master, period, out_dir, generated_at=generated, config=config,
-                                       carried=carried)
+                                       carried=carried, deadline=config.submission_deadline(period))
     _out(f"Đã tạo {len(paths)} phiếu báo cáo {period.label} trong {out_dir}:")
     for p in paths:
         _out(f"  {p.name}")
     for p in found:
         if p.message.startswith("Tệp bản ghi các kỳ"):   # a damaged record set aside: said once, here
             _out(f"  ({p.message})")
-    _out(_carried_line(record, previous_period(period), args.output / HISTORY_FILE, config.input_dir, master,
+    _out(_carried_line(record, record.period if record else previous_period(period), args.output / HISTORY_FILE,
+                       config.input_dir, master,
                        carried, ISSUED))
     return EXIT_OK
 
@@ -104,7 +114,7 @@ def _carried_line(record, before, history, input_dir, master, carried, issued: s
     if record is None:
         return (f"Không có câu trả lời của kỳ trước ({before.label}) để điền sẵn: chưa có bản ghi trong "
                 f"{_shown(history)} và không có thư mục phiếu {_shown(input_dir / before.code)}; phiếu để trống.")
-    pairs = [(t.id, code) for t in master.tasks for code in t.lead_codes if (t.id, code) in record.answers]
+    pairs = [(t.id, code) for t in master.tasks for code in t.lead_codes if (t.id, code) in carried.answers]
     locked = {task_id for task_id, _ in pairs if task_id in carried.settled}
     if record.kind == "input":
         source = (f"lập từ các phiếu trong thư mục {_shown(input_dir / before.code)} (kỳ đó chưa có bản ghi trong "
@@ -113,7 +123,7 @@ def _carried_line(record, before, history, input_dir, master, carried, issued: s
         kind = f"bản phát hành số {record.number}" if record.kind == issued else "bản dự thảo"
         source = f"lấy từ bản ghi báo cáo ({kind}) trong {_shown(history)}"
     return (f"Điền sẵn {len(pairs)} câu trả lời của {before.label} (kỳ trước), {source}; "
-            f"{len(locked)} nhiệm vụ đã hoàn thành đúng hạn được khóa.")
+            f"{len(locked)} nhiệm vụ đã hoàn thành được khóa.")
 
 
 def cmd_report(args) -> int:
@@ -142,6 +152,9 @@ def cmd_report(args) -> int:
         _out(f"  ({notice})")
     for name, aside in result.kept_aside:
         _out(f"  (tệp «{name}» có sẵn không phải do công cụ ghi hoặc đã bị sửa: giữ lại với tên «{aside}»)")
+    if result.review:
+        for line in result.review.lines():
+            _out(line)
     if result.problems:
         _out(f"Có {len(result.problems)} vấn đề cần xem (chi tiết trong {result.outputs['problems'].name} "
              f"và trang «Vấn đề» của {result.outputs['workbook'].name}):")
@@ -152,6 +165,54 @@ def cmd_report(args) -> int:
         return EXIT_PROBLEMS
     _out("Không có vấn đề nào.")
     return EXIT_OK
+
+
+def cmd_tinh_hinh(args) -> int:
+    """The period at a glance, nothing written: who replied (on time or late), who is silent, files refused,
+    points open and settled, and whether the report can be issued (the issue gate's own list)."""
+    from datetime import date
+
+    from pipeline.plan.periods import sent_late
+    from pipeline.report import prepare
+
+    from pipeline.drafting.context import Issue
+
+    # --ngay: the intended issue date; the points it raises (a completion after it) count, as the gate counts them
+    issue = Issue(1, args.ngay) if args.ngay else None
+    p = prepare(args.config, args.period, args.output, input_dir=args.input, issue=issue,
+                on_file=ProgressBar("Đang đọc phiếu"), gate=False)
+    m, names = p.merged, p.master.agencies
+    deadline = p.config.submission_deadline(p.period)
+    when = format_date_short(deadline)
+    _out(f"Tình hình {p.period.label}: số liệu chốt ngày {format_date_short(p.period.end)}, hạn gửi phiếu {when} "
+         f"(thư mục {_shown(p.folder)}).")
+    replied = [(c, m.report_dates.get(c)) for c in m.reported_agencies]
+    late = [(c, d) for c, d in replied if sent_late(d, deadline)]
+    _out(f"Đã gửi phiếu ({len(replied)}/{len(m.reported_agencies) + len(m.missing_agencies)}):")
+    for code, day in replied:
+        note = "gửi chậm" if (code, day) in late else "không ghi ngày báo cáo" if day is None else "đúng hạn"
+        _out(f"  - {names[code].name}" + (f", ngày {format_date_short(day)}" if day else "") + f": {note}")
+    _out(f"Gửi chậm (sau hạn {when}): {len(late)}" + (": " + ", ".join(names[c].name for c, _ in late) if late else ""))
+    overdue = date.today() > deadline
+    _out(f"Chưa gửi phiếu ({len(m.missing_agencies)})" + (f", đã quá hạn {when}" if overdue and m.missing_agencies
+                                                          else "") + (":" if m.missing_agencies else "."))
+    for code in m.missing_agencies:
+        open_ids = [t.id for t in p.master.tasks_of(code) if not m.statuses[t.id].done_before]
+        _out(f"  - {names[code].name} (nhiệm vụ {', '.join(open_ids)})")
+    if m.nothing_due:
+        _out("Không cần gửi (mọi nhiệm vụ đã hoàn thành ở kỳ trước): " + ", ".join(names[c].name for c in m.nothing_due))
+    refused = [f for f in p.collection.files if f.outcome == "rejected"]
+    superseded = [f for f in p.collection.files if f.outcome == "superseded"]
+    _out(f"Tệp bị loại ({len(refused)})" + (":" if refused else "."))
+    for f in refused:
+        _out(f"  - {f.name}: {f.reason}")
+    if superseded:
+        _out(f"Tệp bị thay thế bằng phiếu gửi sau ({len(superseded)}): " + ", ".join(f.name for f in superseded))
+    _out(f"Dòng phiếu: đọc {format_number(p.collection.rows_read)} = nhận {format_number(p.collection.rows_accepted)} "
+         f"+ loại {format_number(p.collection.rows_rejected)}.")
+    for line in p.review.lines():
+        _out(line)
+    return EXIT_OK if p.review.can_issue else EXIT_PROBLEMS
 
 
 def _issue_of(args):
@@ -176,7 +237,8 @@ def cmd_don_doc(args) -> int:
 
     issue = _issue_of(args)
     result = build_follow_up(args.config, args.period, args.output, input_dir=args.input, issue=issue,
-                             answer_by=args.han, days=args.days, replace_issued=args.replace_issued)
+                             answer_by=args.han, days=args.days, replace_issued=args.replace_issued,
+                             on_file=ProgressBar("Đang đọc phiếu"))
     follow = result.follow
     if not result.outputs:
         _out(f"Không có cơ quan nào cần đôn đốc trong {follow.period.label}: mọi cơ quan chủ trì đã gửi phiếu hợp lệ "
@@ -267,5 +329,5 @@ def cmd_import_plan(args) -> int:
     return run(args.docx, args.output, registry)
 
 
-__all__ = ["cmd_check", "cmd_templates", "cmd_report", "cmd_don_doc", "cmd_check_template", "cmd_import_plan",
+__all__ = ["cmd_check", "cmd_templates", "cmd_report", "cmd_tinh_hinh", "cmd_don_doc", "cmd_check_template", "cmd_import_plan",
            "EXIT_FAILED"]

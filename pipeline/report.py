@@ -18,8 +18,9 @@ from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
 from pipeline.drafting.figures import report_charts
 from pipeline.drafting.editorial import apply_edits, read_edits, settle_points
 from pipeline.documents.editorial_workbook import write_editorial
-from pipeline.drafting.issuing import (Blocker, check_document_dates, check_issue_date, issue_blockers,
-                                       mark_done_after_issue, mark_future_dates, refuse_if_blocked)
+from pipeline.drafting.review import Review, review_of
+from pipeline.drafting.issuing import (Blocker, check_document_dates, check_issue_date, issue_blockers, mark_done_after_issue,
+                                       mark_future_dates, refuse_if_blocked)
 from pipeline.errors import ERROR, WARNING, PipelineError, Problem
 from pipeline.archive.history import FILENAME as HISTORY_FILE
 from pipeline.archive.history import (issued_in_year, previous_period, read_record, recording, set_aside_files,
@@ -44,7 +45,12 @@ class ReportResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     kept_aside: list[tuple[str, str]] = field(default_factory=list)  # files in the way, renamed (name, new)
     notices: list[str] = field(default_factory=list)  # what was moved for safety, for the user
-    blockers: list[Blocker] = field(default_factory=list)   # what would stop issuing this draft (issue_blockers)
+    review: Review | None = None                       # what was done with the clerk's bien-tap.xlsx
+
+    @property
+    def blockers(self) -> list[Blocker]:
+        """What would stop issuing this draft (issuing.issue_blockers)."""
+        return self.review.blocking if self.review else []
 
     @property
     def clean(self) -> bool:
@@ -58,9 +64,13 @@ def load_inputs(config_path: Path, period_code: str) -> tuple[PlanConfig, Master
     return config, load_master(config.master_path), period
 
 
+RECORDS_BACK = 8   # how many periods back a missing record is looked for (two years of quarters)
+
+
 def previous_record(config: PlanConfig, plan: Master, period: Period, history: Path,
-                    problems: list[Problem]) -> PeriodRecord | None:
-    """The previous period's record; never run: built from input/<previous>/ on the fly, and said so."""
+                    problems: list[Problem], depth: int = RECORDS_BACK) -> PeriodRecord | None:
+    """The previous period's record; never run: built from input/<previous>/ on the fly (keeping what was done
+    before it, from its own previous record), and said so."""
     from pipeline.collection.collect import collect
 
     before = previous_period(period)
@@ -70,19 +80,63 @@ def previous_record(config: PlanConfig, plan: Master, period: Period, history: P
     record = read_record(history, before)
     folder = config.input_dir / before.code
     if record is None and folder.is_dir():
+        earlier = previous_record(config, plan, before, history, [], depth - 1) if depth > 1 else None
         master = plan.as_of(before.end)
         collection = collect(folder, master, before, ignore=(EDITORIAL_FILE,))
-        merged = merge(master, before, collection.rows, collection.reported_agencies)
+        merged = merge(master, before, collection.rows, collection.reported_agencies,
+                       accepted_before(history, before, earlier, depth - 1))
         record = record_of(merged)
         problems.append(Problem(folder.name, f"Kỳ trước ({before.label}) chưa có bản ghi trong {HISTORY_FILE}; số liệu "
                                              f"so sánh được lập từ các phiếu trong thư mục {folder.name}.", WARNING))
     return record
 
 
+def latest_record(history: Path, period: Period, depth: int = RECORDS_BACK) -> PeriodRecord | None:
+    """The latest record before `period` (the previous period's, else the one before it, …), None when none."""
+    before = period
+    for _ in range(max(depth, 0)):
+        before = previous_period(before)
+        record = read_record(history, before)
+        if record is not None:
+            return record
+    return None
+
+
+def accepted_before(history: Path, period: Period, previous: PeriodRecord | None, depth: int = RECORDS_BACK) -> dict:
+    """The completions accepted before `period` (task id -> Completion): from the previous period's record, or,
+    when that period has neither record nor forms, from the latest record before it."""
+    record = previous or latest_record(history, period, depth)
+    return record.accepted if record else {}
+
+
 def silent_agency_problems(master: Master, merged: Merged, folder: Path) -> list[Problem]:
-    """One warning per lead agency with no accepted form: the clerk has to chase it."""
+    """One warning per lead agency with no accepted form and tasks not done yet: the clerk has to chase it."""
     return [Problem(folder.name, f"{master.agencies[code].name} chưa gửi phiếu báo cáo {merged.period.label}.",
                     WARNING, agency=code) for code in merged.missing_agencies]
+
+
+def backwards_problems(comparison: Comparison | None, merged: Merged, where: str) -> list[Problem]:
+    """A done task that a later form contradicts (kept done) or that is no longer counted done: one warning each."""
+    if comparison is None:
+        return []
+    out = []
+    then = comparison.previous.period.label
+    for task_id in comparison.backwards:
+        st = merged.statuses[task_id]
+        if task_id in comparison.contradicted:
+            out.append(Problem(where, f"Nhiệm vụ {task_id}: đã hoàn thành từ {done_in_label(st)}, kỳ này cơ quan báo cáo "
+                                      "chưa hoàn thành; báo cáo vẫn tính là đã hoàn thành. Cần xác minh với cơ quan.",
+                               WARNING))
+        else:
+            out.append(Problem(where, f"Nhiệm vụ {task_id}: {then} đã hoàn thành, kỳ này được tính là «{st.label}»; "
+                                      "cần xác minh.", WARNING))
+    return out
+
+
+def done_in_label(st) -> str:
+    from pipeline.plan.periods import parse_period
+
+    return parse_period(st.earlier.period_code).label if st.earlier else ""
 
 
 def file_records(collection, project: Path, folder: Path) -> list[dict]:
@@ -101,40 +155,44 @@ def manifest_inputs(files: list[dict]) -> list[dict]:
 
 
 def carried_of(record: PeriodRecord | None):
-    """The previous period's answers to pre-fill an agency's form with (tasks done on time then are locked)."""
+    """The previous period's answers to pre-fill an agency's form with; a task done by then with its date
+    (on time or late, in that period or before) is pre-filled with its completion's answer and locked, whether
+    or not its agency wrote in that period. An undated completion stays open to take its date."""
     from pipeline.collection.agency_workbook import Carried
-    from pipeline.status.merge import DONE_ON_TIME
+    from pipeline.status.merge import DONE_LATE, DONE_ON_TIME
 
     if record is None:
         return None
-    return Carried(record.period.code, record.period.label, record.answers,
-                   frozenset(t for t, s in record.statuses.items() if s == DONE_ON_TIME))
+    return Carried(record.period.code, record.period.label, record.carried_answers(),
+                   frozenset(t for t, c in record.accepted.items() if c.status in (DONE_ON_TIME, DONE_LATE)))
 
 
 def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folder: Path, issue: Issue | None,
-           problems: list[Problem], comparison: Comparison | None,
-           history: Path) -> tuple[Draft, dict, Path | None, list[Blocker]]:
-    """The drafted report with the clerk's edits (input/<period>/bien-tap.xlsx) applied, and what blocks
-    issuing it (an issued run is refused here, before anything is written)."""
+           problems: list[Problem], comparison: Comparison | None, draft_copy: str, history: Path,
+           gate: bool = True) -> tuple[Draft, dict, Path | None, Review]:
+    """The drafted report with the clerk's edits (input/<period>/bien-tap.xlsx) applied, what was done with them
+    and what blocks issuing it; an issued version is refused here, before anything is written (`gate` False: the
+    blockers are only told)."""
     superseded = [f.path.name for f in collection.files if f.outcome == "superseded"]
     draft = draft_report(config, master, merged, collection.rejected, superseded, comparison=comparison,
                          charts=report_charts(master, merged, comparison))
     if issue:
         mark_done_after_issue(draft, merged, issue.date)
-    edits, editorial_in, found = {}, folder / EDITORIAL_FILE, []
-    if editorial_in.is_file():
-        edits, found = read_edits(editorial_in, merged.period.code, config.plan_number)
-        problems.extend(found)
+    edits, editorial_in, read_problems = {}, folder / EDITORIAL_FILE, []
+    found = editorial_in.is_file()
+    if found:
+        edits, read_problems = read_edits(editorial_in, merged.period.code, config.plan_number)
+        problems.extend(read_problems)
         problems.extend(apply_edits(draft, edits, editorial_in.name))
-    else:
-        editorial_in = None
     mark_future_dates(draft, master, merged.period, issue.date if issue else None)
     settle_points(draft, edits)
-    name = f"{folder.name}/{EDITORIAL_FILE}"
-    blockers = issue_blockers(draft, name, [*found, *_records_set_aside(history)])
-    if issue:
-        refuse_if_blocked(blockers, name)
-    return draft, edits, editorial_in, blockers
+    # paths as the clerk finds them from the project («input/2022-Q3/bien-tap.xlsx»); the same bytes in any clone
+    source = portable_path(editorial_in, config.path.parent.parent, folder)
+    blockers = issue_blockers(draft, source, [*read_problems, *_records_set_aside(history)])
+    review = review_of(draft, edits, source, found, draft_copy, blockers)
+    if issue and gate:
+        refuse_if_blocked(blockers, review.editable, review.place)
+    return draft, edits, editorial_in if found else None, review
 
 
 def _records_set_aside(history: Path) -> list[Problem]:
@@ -152,18 +210,64 @@ def _number_used_elsewhere(history: Path, period: Period, issue: Issue) -> list[
             for other, day in issued_in_year(history, issue.date.year, issue.number_text) if other != period.code]
 
 
+@dataclass
+class Prepared:
+    """A period read and drafted, nothing written: what a report run writes, and what `tinh-hinh` tells."""
+    config: PlanConfig
+    master: Master
+    period: Period
+    folder: Path
+    collection: object
+    merged: Merged
+    previous: PeriodRecord | None
+    comparison: Comparison | None
+    problems: list[Problem]
+    draft: Draft
+    edits: dict
+    editorial_in: Path | None
+    review: Review
+
+
+def prepare(config_path: Path, period_code: str, output_root: Path, input_dir: Path | None = None,
+            issue: Issue | None = None, on_file: Callable | None = None, today: date | None = None,
+            loaded: tuple | None = None, gate: bool = True) -> Prepared:
+    """Read the period's forms, keep what was done before, draft, apply the clerk's edits (and, for an issued
+    version, pass the gate; `gate` False: its points are only listed); writes nothing. `loaded`: load_inputs(...)
+    already done."""
+    from pipeline.collection.collect import collect
+
+    config, plan, period = loaded or load_inputs(config_path, period_code)
+    if issue:
+        check_issue_date(issue.date, period, today or date.today())
+    master = plan.as_of(period.end)
+    folder = Path(input_dir or config.input_dir / period.code)
+    history = Path(output_root) / HISTORY_FILE
+    collection = collect(folder, master, period, on_file=on_file, today=today, plan_number=config.plan_number,
+                         plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
+    problems = [*master.warnings, *collection.problems]   # e.g. a malformed e-mail address in the registry
+    previous = previous_record(config, plan, period, history, problems)
+    merged = merge(master, period, collection.rows, collection.reported_agencies,
+                   accepted_before(history, period, previous))
+    comparison = compare(previous, merged) if previous else None
+    problems += backwards_problems(comparison, merged, folder.name)
+    if issue:
+        check_document_dates(merged, issue.date)
+        problems += _number_used_elsewhere(history, period, issue)
+    draft_copy = portable_path(Path(output_root) / period.code / EDITORIAL_FILE, config.path.parent.parent,
+                               Path(output_root) / period.code)
+    draft, edits, editorial_in, review = _draft(config, master, merged, collection, folder, issue, problems,
+                                                comparison, draft_copy, history, gate)
+    return Prepared(config, master, period, folder, collection, merged, previous, comparison, problems, draft, edits,
+                    editorial_in, review)
+
+
 def build_report(config_path: Path, period_code: str, output_root: Path, input_dir: Path | None = None,
                  issue: Issue | None = None, on_file: Callable | None = None,
                  with_pdf: bool = True, replace_issued: bool = False, today: date | None = None) -> ReportResult:
     """Build every output; a draft goes to <output_root>/<period>/, an issued report to
     <output_root>/<period>/phat-hanh/<số>/ (see pipeline.archive.outputs for what is kept and replaced); the run's
     record goes to <output_root>/lich-su.sqlite."""
-    from pipeline.collection.collect import collect
-
     config, plan, period = load_inputs(config_path, period_code)
-    if issue:
-        check_issue_date(issue.date, period, today or date.today())
-    master = plan.as_of(period.end)
     folder = Path(input_dir or config.input_dir / period.code)
     out.check_folder(Path(output_root) / period.code)
     if not folder.is_dir():   # before the output folder is made: a mistyped period leaves nothing behind
@@ -172,28 +276,18 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
     protected = [("thư mục phiếu của kỳ", folder), ("thư mục cấu hình", config.input_dir),
                  ("thư mục bảng nhiệm vụ", config.master_path.parent)]
     history = Path(output_root) / HISTORY_FILE
+    if issue:   # before the folder is locked
+        check_issue_date(issue.date, period, today or date.today())
     with out.period_run(Path(output_root) / period.code, f"Kỳ báo cáo {period.code}", protected,
                         issue.number if issue else None, replace_issued) as run:
-        collection = collect(folder, master, period, on_file=on_file, today=today, plan_number=config.plan_number,
-                             plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
-        merged = merge(master, period, collection.rows, collection.reported_agencies)
-        problems = [*master.warnings, *collection.problems]   # e.g. a malformed e-mail address in the registry
-        previous = previous_record(config, plan, period, history, problems)
-        comparison = compare(previous, merged) if previous else None
-        for task_id in comparison.backwards if comparison else ():
-            problems.append(Problem(folder.name, f"Nhiệm vụ {task_id}: {previous.period.label} đã hoàn thành, kỳ này "
-                                                 "cơ quan báo cáo chưa hoàn thành; cần xác minh.", WARNING))
-        if issue:
-            check_document_dates(merged, issue.date)
-            problems += _number_used_elsewhere(history, period, issue)
-        draft, edits, editorial_in, blockers = _draft(config, master, merged, collection, folder, issue, problems,
-                                                      comparison, history)
-        context = build_context(config, master, merged, issue, draft, comparison=comparison)
+        p = prepare(config_path, period_code, output_root, input_dir, issue, on_file, today, (config, plan, period))
+        master, merged, collection, problems, draft = p.master, p.merged, p.collection, p.problems, p.draft
+        context = build_context(config, master, merged, issue, draft, comparison=p.comparison)
         problems += silent_agency_problems(master, merged, folder)
         stamp = datetime.fromisoformat(context["meta"]["DocumentDate"])
         project = config.path.parent.parent  # paths are recorded relative to it: same bytes in any clone
         files = file_records(collection, project, folder)
-        editorial = {"draft": draft, "edits": edits, "source": editorial_in}
+        editorial = {"draft": draft, "edits": p.edits, "source": p.editorial_in, "review": p.review}
         with out.environment_errors(run.period_dir), out.staging(run.period_dir) as tmp_dir:
             outputs = _write_outputs(tmp_dir, config, master, period, merged, context, problems, files, stamp,
                                      collection, issue, project, with_pdf, editorial)
@@ -207,7 +301,7 @@ def build_report(config_path: Path, period_code: str, output_root: Path, input_d
         rows_read=collection.rows_read, rows_accepted=collection.rows_accepted,
         rows_rejected=collection.rows_rejected, files=files,
         outputs={k: target / p.name for k, p in outputs.items()}, kept_aside=done.kept_aside, notices=run.notices,
-        blockers=blockers,
+        review=p.review,
     )
 
 
@@ -218,8 +312,9 @@ def _write_outputs(tmp_dir: Path, config, master, period, merged, context, probl
     base = f"bao-cao-{period.code}"
     outputs = {
         "workbook": write_consolidated(tmp_dir / "tong-hop.xlsx", master, merged, problems, files, stamp,
-                                       context["charts"], config.follow_up.due_soon_days),
-        "problems": write_problem_list(tmp_dir / "van-de.txt", problems, period.label),
+                                       context["charts"], config.follow_up.due_soon_days,
+                                       config.submission_deadline(period)),
+        "problems": write_problem_list(tmp_dir / "van-de.txt", problems, period.label, editorial["review"].lines()),
         "context": write_bytes_atomic(tmp_dir / "noi-dung.json", json.dumps(
             context, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")),
         "editorial": write_editorial(tmp_dir / EDITORIAL_FILE, editorial["draft"], period.code, period.label,

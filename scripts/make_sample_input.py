@@ -270,7 +270,7 @@ SAMPLES = {
 }
 
 
-def _written_before(path: Path, period, master) -> bool:
+def is_sample_form(path: Path, period, master) -> bool:
     """A sample form this script wrote: named as it names them and marked as sample data."""
     from openpyxl import load_workbook
 
@@ -293,7 +293,7 @@ def write_sample(config, master, code: str) -> list[Path]:
     out = config.input_dir / period.code
     out.mkdir(parents=True, exist_ok=True)
     for old in sorted(out.glob("*.xlsx")):
-        if _written_before(old, period, master):
+        if is_sample_form(old, period, master):
             old.unlink()
     written = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "input" / "ke-hoach-112.toml"
-MASTER = ROOT / "input" / "nhiem-vu-112.xlsx"
+# The sample lives in a private copy (tests/sample.py): ROOT is the checkout, for its code, scripts and
+# templates only; its input/ and output/ belong to the user.
+from tests.sample import CONFIG, INPUT, MASTER, PROJECT, ROOT, SAMPLE, SAMPLE_Q2, copy_project  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -26,9 +26,6 @@ def master_copy(tmp_path):
     dst = tmp_path / "nhiem-vu.xlsx"
     shutil.copy(MASTER, dst)
     return dst
-
-
-SAMPLE = ROOT / "input" / "2022-Q3"
 
 
 def copy_sample(dst: Path) -> Path:
@@ -62,3 +59,12 @@ def agency_rows(*data, columns=ROW_COLUMNS):
     df = pd.DataFrame([dict(zip(columns, r)) for r in data], columns=columns)
     df["completed_on"] = pd.to_datetime(df["completed_on"])
     return df
+
+
+@pytest.fixture(scope="session")
+def ordinary():
+    """Run commands as an ordinary account (tests/accounts.py): the user itself, or nobody when root."""
+    from tests.accounts import Ordinary
+    account = Ordinary(ROOT)
+    yield account
+    account.close()

@@ -200,7 +200,8 @@ def test_same_inputs_give_the_same_bytes(tmp_path):
 
 
 def test_plan_reference_comes_from_the_configuration(tmp_path):
-    config = load_config(Path(__file__).resolve().parents[1] / "input" / "ke-hoach-112.toml")
+    from tests.conftest import CONFIG
+    config = load_config(CONFIG)
     paths = write_agency_workbooks(small_master(), PERIOD, tmp_path, GENERATED, config=config, codes=["SYT"])
     assert [p.name for p in paths] == ["2022-Q3_SYT_So-Y-te.xlsx"]
     line = load_workbook(paths[0])[L.SHEET_REPORT]["A2"].value

@@ -17,7 +17,7 @@ from pipeline.cli import main
 from pipeline.collection.collect import collect
 from pipeline.errors import WARNING
 from pipeline.report import build_report
-from tests.conftest import CONFIG, MASTER, ROOT, copy_sample
+from tests.conftest import CONFIG, MASTER, SAMPLE, copy_sample
 
 BLUE, GREY, YELLOW = "DDEBF7", "E7E6E6", "FFF9E5"
 UNCHANGED = "gửi lại phiếu nhưng không thay đổi nội dung nào"
@@ -73,9 +73,10 @@ def q4(tmp_path_factory):
 
 def test_the_q4_forms_carry_the_q3_answers_visibly(q4):
     config, out, forms, printed = q4
-    # 33 rows were accepted in quý III (the sample); 4 tasks were done on time (III.3, III.5.1, III.9, III.14)
+    # 33 rows were accepted in quý III (the sample); 6 tasks were done with a date (on time: III.3, III.5.1, III.9,
+    # III.14; late: II.7, III.1)
     assert (f"Điền sẵn 33 câu trả lời của quý III năm 2022 (kỳ trước), lấy từ bản ghi báo cáo (bản dự thảo) trong "
-            f"{out / 'lich-su.sqlite'}; 4 nhiệm vụ đã hoàn thành đúng hạn được khóa.") in printed
+            f"{out / 'lich-su.sqlite'}; 6 nhiệm vụ đã hoàn thành được khóa.") in printed
     wb = openpyxl.load_workbook(_form(forms, "SKHDT"))
     ws = wb[L.SHEET_REPORT]
     rows = _rows(ws)
@@ -91,11 +92,11 @@ def test_the_q4_forms_carry_the_q3_answers_visibly(q4):
     for key in L.CARRIED_KEYS:
         cell = _cell(ws, r, key)
         assert cell.fill.fgColor.rgb.endswith(BLUE) and cell.protection.locked is False, key
-    r = rows["II.7"]   # done late (28/7/2022, due Tháng 6/2022): carried, not locked
+    r = rows["II.7"]   # done late (28/7/2022, due Tháng 6/2022): done stays done, carried and locked
     assert _cell(ws, r, "status").value == L.STATUS_DONE
     assert _cell(ws, r, "completed_on").value == datetime(2022, 7, 28)
     assert _cell(ws, r, "completed_on").number_format == "dd/mm/yyyy"
-    assert _cell(ws, r, "status").protection.locked is False
+    assert _cell(ws, r, "status").protection.locked is True
     # the legend above the table (row 7) and the paragraph in «Hướng dẫn»
     assert ws["A7"].value == "Điền sẵn" and ws["A7"].fill.fgColor.rgb.endswith(BLUE)
     assert ws["B7"].value.startswith("Ô nền xanh: câu trả lời của cơ quan trong báo cáo quý III năm 2022")
@@ -106,9 +107,9 @@ def test_the_q4_forms_carry_the_q3_answers_visibly(q4):
     meta = _meta(wb)
     assert meta[L.META_CARRIED_FROM] == "2022-Q3" and meta[L.META_VERSION] == "2"
     carried = {k for k in meta if k.startswith(("carried:", "carried_locked:"))}
-    # SKHDT answered 9 tasks in quý III (its second file); III.9 was done on time
-    assert carried == {"carried:I.3", "carried:I.7", "carried:II.1", "carried:II.4", "carried:II.5", "carried:II.7",
-                       "carried:II.8", "carried:II.10", "carried_locked:III.9"}
+    # SKHDT answered 9 tasks in quý III (its second file); III.9 (on time) and II.7 (late) were done
+    assert carried == {"carried:I.3", "carried:I.7", "carried:II.1", "carried:II.4", "carried:II.5",
+                       "carried_locked:II.7", "carried:II.8", "carried:II.10", "carried_locked:III.9"}
     assert all(len(meta[k]) == 16 and int(meta[k], 16) >= 0 for k in carried)
 
 
@@ -209,7 +210,7 @@ def test_a_previous_period_never_reported_is_read_from_its_input(tmp_path, capsy
 
 def test_the_committed_q3_sample_has_no_carried_answers(master):
     from pipeline.plan.periods import parse_period
-    result = collect(ROOT / "input" / "2022-Q3", master, parse_period("2022-Q3"), today=date(2022, 10, 5))
+    result = collect(SAMPLE, master, parse_period("2022-Q3"), today=date(2022, 10, 5))
     assert not [p for p in result.problems if UNCHANGED in p.message]
     assert result.rows_accepted == 33   # 34 rows answered, SCT's III.13 refused
 

@@ -17,7 +17,7 @@ from pipeline.collection.collect import ROW_COLUMNS, collect
 from pipeline.errors import ERROR, WARNING
 from pipeline.text.vntext import unicode_to_legacy
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import CONFIG, SAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -313,9 +313,9 @@ def test_missing_folder_is_a_plain_error(tmp_path):
 def test_committed_sample_input(tmp_path):
     from pipeline.plan.config import load_config
     from pipeline.plan.master import load_master
-    config = load_config(ROOT / "input" / "ke-hoach-112.toml")
+    config = load_config(CONFIG)
     master = load_master(config.master_path)
-    folder = ROOT / "input" / "2022-Q3"
+    folder = SAMPLE
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
     result = collect(folder, master, PERIOD)
     assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()} == before

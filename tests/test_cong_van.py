@@ -89,11 +89,11 @@ def test_each_agency_is_told_what_is_missing_and_by_when():
     assert headings == ["1. Văn phòng Tỉnh ủy", "2. Công an tỉnh", "3. Sở Kế hoạch và Đầu tư", "4. Sở Y tế",
                         "5. Sở Ngoại vụ", "6. Sở Công Thương"]
     assert "Đến nay, 12/15 cơ quan chủ trì đã gửi phiếu báo cáo quý III năm 2022; 3 cơ quan chưa gửi phiếu" in text
-    assert "Chưa gửi phiếu báo cáo quý III năm 2022 về 1 nhiệm vụ được giao chủ trì: nhiệm vụ I.1 (" in text
+    assert "Chưa gửi phiếu báo cáo quý III năm 2022 về 1 nhiệm vụ được giao chủ trì: nhiệm vụ I.1." in text   # no short name: the code alone
     # SCT: the refused row, its cell and why; its report date
-    assert ("Phiếu báo cáo ngày 13/9/2022 có 1 dòng chưa hợp lệ, chưa được tổng hợp: nhiệm vụ III.13 (" in text)
+    assert ("Phiếu báo cáo ngày 13/9/2022 có 1 dòng chưa hợp lệ, chưa được tổng hợp: nhiệm vụ III.13: " in text)
     assert "cột «Tiến độ (%)», tiến độ «400» nằm ngoài khoảng 0–100." in text
-    assert "nhiệm vụ II.4 (" in text and "thời hạn Tháng 9/2022" in text and "trước ngày 14/10/2022" in text
+    assert "nhiệm vụ II.4, thời hạn tháng 9/2022" in text and "trước ngày 14/10/2022" in text
     # reply by: five days before the report is due on 25/9/2022
     assert text.endswith("trước ngày 20/9/2022 để tổng hợp, báo cáo Thủ tướng Chính phủ theo quy định./.")
 
@@ -262,7 +262,7 @@ def test_the_wording_is_the_phrasebook_and_check_template_checks_it(tmp_path):
 
     from pipeline.followup.letter import PHRASEBOOK, PHRASES
     from pipeline.drafting.phrasebook import Phrasebook, check_phrasebook
-    from tests.conftest import ROOT
+    from tests.conftest import PROJECT
 
     assert check_phrasebook(PHRASEBOOK, PHRASES) == []
     edited = tmp_path / "cong-van.toml"
@@ -273,6 +273,6 @@ def test_the_wording_is_the_phrasebook_and_check_template_checks_it(tmp_path):
     ctx = build_letter_context(config, master, follow, letter_dates(config, follow, None, None),
                                phrasebook=Phrasebook(edited, PHRASES))
     assert ctx["body"][-1]["text"].startswith("Đề nghị các cơ quan nêu trên khẩn trương gửi phiếu báo cáo về")
-    r = subprocess.run([sys.executable, "-m", "pipeline", "check-template"], capture_output=True, text=True, cwd=ROOT)
+    r = subprocess.run([sys.executable, "-m", "pipeline", "check-template"], capture_output=True, text=True, cwd=PROJECT)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "cong-van.toml hợp lệ: đủ 18 câu" in r.stdout and "cong-van.docx hợp lệ" in r.stdout
+    assert "cong-van.toml hợp lệ: đủ 20 câu" in r.stdout and "cong-van.docx hợp lệ" in r.stdout

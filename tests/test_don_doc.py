@@ -18,7 +18,7 @@ from pipeline.errors import PipelineError
 from pipeline.followup.run import build_follow_up
 from pipeline.plan.master import load_master
 from pipeline.report import build_report
-from tests.conftest import CONFIG, ROOT, copy_sample
+from tests.conftest import CONFIG, MASTER, PROJECT, copy_sample
 
 CHASED = ("VPTU", "CA", "SYT", "SCT")          # sent nothing (3), a row refused (SCT)
 REMINDED = ("SKHDT", "SNGV")                  # only tasks falling due by 14/10/2022 (II.4, III.4.1)
@@ -67,7 +67,7 @@ def test_manifest_lists_every_file_it_wrote(run):
 
 def test_email_drafts_parse_back_with_recipients_and_attachments(run):
     result, _, _ = run
-    registry = load_master(ROOT / "input" / "nhiem-vu-112.xlsx").agencies
+    registry = load_master(MASTER).agencies
     pdf = (result.out_dir / f"{LETTER}.pdf").read_bytes()
     for code in (*CHASED, *REMINDED):
         msg = message_of(result.out_dir / f"{code}_thu-don-doc.eml")
@@ -137,7 +137,7 @@ def test_make_clean_removes_only_the_drafts_it_wrote(run, tmp_path):
     shutil.copytree(result.out_dir.parent.parent, out)
     mine = out / "2022-Q3" / "don-doc" / "ghi-chu-cua-chuyen-vien.txt"
     mine.write_text("giữ lại", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pipeline.clean", str(out)], check=True, cwd=ROOT, capture_output=True)
+    subprocess.run([sys.executable, "-m", "pipeline.clean", str(out)], check=True, cwd=PROJECT, capture_output=True)
     assert [p.name for p in (out / "2022-Q3" / "don-doc").iterdir()] == [mine.name]
 
 
@@ -145,7 +145,7 @@ def test_command_line(tmp_path):
     folder = copy_sample(tmp_path / "in")
     done = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(CONFIG), "don-doc", "--period", "2022-Q3",
                            "--input", str(folder), "--output", str(tmp_path / "out"), "--han", "2022-09-22"],
-                          capture_output=True, text=True, cwd=ROOT)
+                          capture_output=True, text=True, cwd=PROJECT)
     assert done.returncode == 0, done.stderr
     assert "Công văn đôn đốc quý III năm 2022 (bản dự thảo trình ký), hạn gửi phiếu 22/9/2022:" in done.stdout
     assert "  - Sở Công Thương: 1 dòng bị loại" in done.stdout
@@ -153,7 +153,7 @@ def test_command_line(tmp_path):
     assert "công cụ không gửi thư" in done.stdout and "Traceback" not in done.stderr
     bad = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(CONFIG), "don-doc", "--period", "2022-Q3",
                           "--input", str(folder), "--output", str(tmp_path / "out2"), "--han", "2022-09-01"],
-                         capture_output=True, text=True, cwd=ROOT)
+                         capture_output=True, text=True, cwd=PROJECT)
     assert bad.returncode == 2 and bad.stderr.startswith("Lỗi: Hạn gửi phiếu 01/9/2022 không sau ngày chốt số liệu")
     assert not (tmp_path / "out2").exists()
 

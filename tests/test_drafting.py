@@ -7,13 +7,13 @@ import sys
 import pytest
 
 from pipeline.drafting.context import build_context
-from pipeline.drafting.blocks import DONE_AFTER_CUTOFF, UNDATED_DONE
+from pipeline.drafting.blocks import DONE_AFTER_CUTOFF, EXTENSION_REQUEST, UNDATED_DONE
 from pipeline.drafting.body import PHRASEBOOK, PHRASES, draft_report, load_phrasebook, province_proposals
 from pipeline.drafting.phrasebook import Phrasebook, check_phrasebook
 from pipeline.drafting.voice import voice
 from pipeline.status.merge import DONE_UNDATED, OPEN_IN_TIME, merge
 from pipeline.plan.periods import parse_period
-from tests.conftest import ROOT, agency_rows
+from tests.conftest import PROJECT, agency_rows
 
 Q3 = parse_period("2022-Q3")   # cut-off 14/9/2022
 STNMT = ("Sở Tài nguyên và Môi trường", "Sở TN&MT")
@@ -75,13 +75,18 @@ def _row(agency, task, status, done_on=None, progress=None, results="", doc="", 
 @pytest.fixture(scope="module")
 def case(master, config):
     rows = _rows(
-        # II.4 is due 30/9/2022: done on 30/9 is after the cut-off 14/9, so not done in Q3
-        _row("SKHDT", "II.4", "Đã hoàn thành", "2022-09-30", 100.0, "Hồ sơ Quy hoạch tỉnh đã được thẩm định.",
+        # II.4 is due 30/9/2022: done on 20/9 is after the cut-off 14/9, so not done in Q3
+        _row("SKHDT", "II.4", "Đã hoàn thành", "2022-09-20", 100.0, "Hồ sơ Quy hoạch tỉnh đã được thẩm định.",
              "Tờ trình số 245/TTr-SKHĐT ngày 29/8/2022", row=12),
-        # II.8 due Quý IV/2022, in progress; a proposal to the Prime Minister
+        # II.8 due Quý IV/2022, not started, waiting on another task; asks the Prime Minister to move the
+        # plan's own deadline (the province's to decide)
         _row("SKHDT", "II.8", "Chưa thực hiện", None, 0.0, "Chờ kết quả Quy hoạch tỉnh.",
              prop="Đề nghị Thủ tướng Chính phủ cho phép lùi thời hạn hoàn thành nhiệm vụ sang quý I/2023.",
              to="Thủ tướng Chính phủ", row=15),
+        # III.7 (Giai đoạn 2021 - 2025): a proposal to the Prime Minister
+        _row("SGTVT", "III.7", "Đang thực hiện", None, 35.0, "Đã có văn bản thống nhất phương án đầu tư.",
+             prop="Đề nghị Thủ tướng Chính phủ sớm phê duyệt quy hoạch Cảng hàng không quốc tế Phú Quốc.",
+             to="Thủ tướng Chính phủ", row=12),
         # III.2 due Quý II/2022: done without a date
         _row("SNNPTNT", "III.2", "Đã hoàn thành", None, 100.0, "Đã gửi văn bản tham mưu UBND tỉnh phối hợp xây dựng Đề án.",
              "Công văn số 2390/SNNPTNT-TS", row=12),
@@ -118,9 +123,9 @@ def test_a_completion_after_the_cutoff_is_not_a_completion_this_period(case, mas
     assert merged.statuses["II.4"].status == OPEN_IN_TIME
     row = _appendix(ctx, "4", "Khẩn trương hoàn thành lập Quy hoạch")
     assert row["status"] == "Chưa hoàn thành, trong hạn"
-    assert "30/9/2022" not in row["result"] and "30/9/2022" not in _body(ctx)
+    assert "20/9/2022" not in row["result"] and "20/9/2022" not in _body(ctx)
     point = next(p for p in draft.summaries["II.4"].points if p.kind == DONE_AFTER_CUTOFF)
-    assert "30/9/2022" in point.message and "14/9/2022" in point.message and "SKHDT.xlsx" in point.message
+    assert "20/9/2022" in point.message and "14/9/2022" in point.message and "SKHDT.xlsx" in point.message
     assert "dòng 12" in point.message and not point.blocking
 
 
@@ -128,9 +133,14 @@ def test_done_without_a_date_is_done_but_neither_on_time_nor_late(case):
     merged, draft, ctx = case
     assert merged.statuses["III.2"].status == DONE_UNDATED
     body = _body(ctx)
-    assert "đúng hạn 0, quá hạn 0" in body   # III.2 counted as done, in neither
-    assert "có 1 nhiệm vụ chưa xác định được đúng hạn hay quá hạn" in body
-    assert "không ghi ngày hoàn thành" not in body and "Báo cáo đã hoàn thành" not in body
+    figures = next(b["text"] for b in ctx["body"] if b["text"].startswith("Tính đến ngày 14/9/2022"))
+    # III.2 counted as done, in neither on time nor late: those counts are zero, so they are left out
+    assert "đã hoàn thành 1 nhiệm vụ (2,9%), trong đó 1 nhiệm vụ chưa xác định được đúng hạn hay quá hạn" in figures
+    assert "đúng hạn 0" not in body and "quá hạn 0" not in body
+    # said plainly: the result and its document, no internal note
+    assert "Nhiệm vụ III.2: Sở Nông nghiệp và Phát triển nông thôn đã gửi văn bản" in body
+    assert "(Công văn số 2390/SNNPTNT-TS)" in body
+    assert "chưa có ngày hoàn thành" not in body and "không ghi ngày hoàn thành" not in body
     assert _appendix(ctx, "2", "Về việc ban hành chính sách hỗ trợ")["status"] == "Đã hoàn thành, chưa xác định đúng hạn"
     point = next(p for p in draft.summaries["III.2"].points if p.kind == UNDATED_DONE)
     assert point.blocking and "dòng 12" in point.message
@@ -140,56 +150,69 @@ def test_proposals_sorted_by_addressee(case):
     merged, draft, ctx = case
     v = _section(ctx, "V. ĐỀ XUẤT, KIẾN NGHỊ", "VI. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI")
     assert v[0] == "Đề nghị Thủ tướng Chính phủ:"   # the Prime Minister first
-    assert v[1].startswith("- Đối với nhiệm vụ II.8 (") and "Sở Kế hoạch và Đầu tư" in v[1]
-    assert v[1].endswith("): cho phép lùi thời hạn hoàn thành nhiệm vụ sang quý I/2023.")
+    assert v[1] == "- Nhiệm vụ III.7: sớm phê duyệt quy hoạch Cảng hàng không quốc tế Phú Quốc."
     assert v[2] == "Đề nghị Bộ Giao thông vận tải:"
-    assert v[3].startswith("- Đối với nhiệm vụ III.6 (") and v[3].endswith(
-        "): sớm bố trí vốn Trung ương cho dự án cầu Đông Hồ.")
+    assert v[3] == "- Nhiệm vụ III.6: sớm bố trí vốn Trung ương cho dự án cầu Đông Hồ."
     assert len(v) == 4
     body = _body(ctx)
     assert "UBND tỉnh" not in body and "làm việc với Bộ Giao thông vận tải về nguồn vốn" not in body
-    assert [p.text for p in province_proposals(merged)] == ["Đề nghị UBND tỉnh làm việc với Bộ Giao thông vận tải về nguồn vốn"]
+    # a ministry addressed in V is in Nơi nhận
+    assert "- Bộ Giao thông vận tải;" in ctx["noi_nhan"]
+    assert [p.text for p in province_proposals(merged)] == [
+        "Đề nghị Thủ tướng Chính phủ cho phép lùi thời hạn hoàn thành nhiệm vụ sang quý I/2023",
+        "Đề nghị UBND tỉnh làm việc với Bộ Giao thông vận tải về nguồn vốn"]
 
 
-def test_difficulties_name_their_task_and_lead(case):
+def test_a_request_to_move_the_plans_own_deadline_goes_to_the_leaders(case):
+    """The province sets its plan's deadlines (a «Điều chỉnh» of the plan): never a request to the Government."""
+    merged, draft, ctx = case
+    assert "lùi thời hạn" not in _body(ctx)
+    point = next(p for p in draft.summaries["II.8"].points if p.kind == EXTENSION_REQUEST)
+    assert "Điều chỉnh kế hoạch" in point.message and "Kiến nghị với UBND tỉnh" in point.message
+    assert not point.blocking
+
+
+def test_difficulties_name_their_task_and_the_dependencies_read_in_results(case):
     _, _, ctx = case
     iv = _section(ctx, "IV. KHÓ KHĂN, VƯỚNG MẮC", "V. ĐỀ XUẤT, KIẾN NGHỊ")
     assert iv == [
-        "- Đối với nhiệm vụ III.5.2 (trong thời gian chờ điều chuyển tài sản, đồng ý về nguyên tắc giao…; "
-        "Sở Giao thông vận tải): chưa có quyết định điều chuyển tài sản.",
-        "- Đối với nhiệm vụ III.6 (về đầu tư cầu Đông Hồ, thành phố Hà Tiên; Sở Giao thông vận tải): chưa bố trí được 50% "
-        "vốn Trung ương."]
+        "- Nhiệm vụ III.5.2: chưa có quyết định điều chuyển tài sản.",
+        "- Nhiệm vụ III.6: chưa bố trí được 50% vốn Trung ương.",
+        # from the results (rule cho-nhiem-vu-khac): the agency wrote it under «Kết quả», not «Khó khăn»
+        "- Nhiệm vụ II.8: chờ kết quả Quy hoạch tỉnh."]
 
 
-def test_overdue_tasks_named_with_lead_and_reason(case):
+def test_overdue_tasks_say_what_is_being_done_and_no_missing_reason(case):
     _, _, ctx = case
-    item = next(b["text"] for b in ctx["body"] if b["text"].startswith("- Nhiệm vụ III.5.2 ("))
-    assert "do Sở Giao thông vận tải chủ trì, thời hạn Quý II/2022, tiến độ đạt 60%" in item
-    assert item.endswith("lý do: chưa có quyết định điều chuyển tài sản.")
+    item = next(b["text"] for b in ctx["body"] if "Nhiệm vụ III.5.2, thời hạn" in b["text"])
+    assert ("Nhiệm vụ III.5.2, thời hạn quý II/2022: Sở Giao thông vận tải đang thi công cải tạo mặt đường, "
+            "đạt 60%.") in item
+    assert "lý do" not in _body(ctx) and "chưa nêu" not in _body(ctx)
 
 
 def test_silent_agencies_named_once_with_their_tasks(case, master):
     merged, _, ctx = case
     body = _body(ctx)
-    silent = next(b["text"] for b in ctx["body"] if b["text"].startswith("Có 12 cơ quan chủ trì chưa gửi báo cáo"))
-    assert "Văn phòng Tỉnh ủy (nhiệm vụ I.1)" in silent and "Sở Ngoại vụ (nhiệm vụ III.4.1, III.4.2)" in silent
+    party = next(b["text"] for b in ctx["body"] if b["text"].startswith("Ủy ban nhân dân tỉnh chưa nhận được báo cáo"))
+    assert party.startswith("Ủy ban nhân dân tỉnh chưa nhận được báo cáo của Văn phòng Tỉnh ủy (nhiệm vụ I.1). "
+                            "Có 11 cơ quan chủ trì chưa gửi báo cáo kỳ này: ")
+    assert "Sở Ngoại vụ (nhiệm vụ III.4.1, III.4.2)" in party
+    for agency in ("Văn phòng Tỉnh ủy", "Sở Ngoại vụ", "Sở Y tế"):
+        assert body.count(agency) == 1, agency
+    assert "Đôn đốc Văn phòng Tỉnh ủy" not in body and "- Đôn đốc 11 cơ quan chủ trì" in body   # the Party body is not chased
     assert "Chưa báo cáo." not in body
     single_lead_silent = _appendix(ctx, "1", "Tiếp tục coi trọng")
     assert single_lead_silent["status"] == "Chưa báo cáo" and single_lead_silent["result"] == ""
 
 
-def test_next_period_lists_overdue_and_tasks_due_in_quarter_four(case):
+def test_next_steps_by_due_window(case):
     _, _, ctx = case
-    vi = "\n".join(_section(ctx, "VI. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI", None))
-    overdue = next(line for line in vi.splitlines() if line.startswith("- Khẩn trương hoàn thành"))
-    assert "nhiệm vụ III.5.2 (" in overdue
-    assert "nhiệm vụ III.1 (" not in overdue   # due Q2 but never reported: its agency is chased instead
-    assert "- Đôn đốc Văn phòng Tỉnh ủy, " in vi
-    due = next(line for line in vi.splitlines() if line.startswith("- Hoàn thành đúng hạn"))
-    assert "trong quý IV năm 2022" in due
-    for task in ("II.4", "II.5", "II.8", "III.10"):       # due 30/9 … 31/12/2022, not done
-        assert f"nhiệm vụ {task} (" in due
-    assert "nhiệm vụ III.7 (" not in due                 # due 2025
+    vi = _section(ctx, "VI. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI", None)
+    assert vi[1] == "- Khẩn trương hoàn thành 1 nhiệm vụ đã quá hạn: nhiệm vụ III.5.2."
+    # III.1 is due in quý II but never reported: its agency is chased, it is not listed under a window
+    assert vi[2] == "- Hoàn thành 1 nhiệm vụ đến hạn trong quý III năm 2022: nhiệm vụ II.4."
+    assert vi[3] == "- Hoàn thành đúng hạn 1 nhiệm vụ đến hạn trong quý IV năm 2022: nhiệm vụ II.8."
+    assert vi[4] == "- Tiếp tục triển khai 2 nhiệm vụ có thời hạn sau quý IV năm 2022: nhiệm vụ III.6, III.7."
 
 
 def test_body_and_appendix_use_the_same_task_numbers(case):
@@ -216,7 +239,7 @@ def test_phrasebook_errors_are_named(tmp_path):
     text = text.replace('opening = "Thực hiện {directive_citation}', 'opening = "Thực hiện {van_ban}')
     text = text.replace('none = "Trong kỳ, các cơ quan chủ trì không phản ánh khó khăn, vướng mắc."\n', "")
     text += '\n[extra]\nfoo = "x"\n'
-    text = text.replace('progress = ", tiến độ đạt {progress}"', 'progress = ", tiến độ đạt {progress"')
+    text = text.replace('progress = ", đạt {progress}"', 'progress = ", đạt {progress"')
     bad.write_text(text, encoding="utf-8")
     messages = check_phrasebook(bad, PHRASES)
     assert any("«opening» dùng chỗ trống {van_ban}" in m for m in messages)
@@ -224,7 +247,7 @@ def test_phrasebook_errors_are_named(tmp_path):
     assert "Câu «extra.foo» không được dùng ở đâu (tên câu gõ sai?)." in messages
     assert any("«part.progress» có dấu ngoặc nhọn" in m for m in messages)
     r = subprocess.run([sys.executable, "-m", "pipeline", "check-template", "--phrasebook", str(bad)],
-                       capture_output=True, text=True, cwd=ROOT)
+                       capture_output=True, text=True, cwd=PROJECT)
     assert r.returncode == 1 and "có 4 vấn đề" in r.stdout and "Traceback" not in r.stderr
 
 

@@ -16,7 +16,7 @@ from pipeline.drafting.editorial import (COL_AUTO, COL_CODE, COL_INCLUDE, COL_NO
                                          HEADER_ROW, SHEET)
 from pipeline.errors import PipelineError
 from pipeline.report import build_report
-from tests.conftest import CONFIG, ROOT, copy_sample, settle_all
+from tests.conftest import CONFIG, PROJECT, copy_sample, settle_all
 
 TODAY = date(2026, 11, 27)
 EDITED = "Ủy ban nhân dân tỉnh đánh giá các cơ quan chủ trì đã nỗ lực triển khai nhiệm vụ (đoạn do Văn phòng biên tập)."
@@ -91,8 +91,8 @@ def test_edits_reach_both_documents(first, tmp_path):
         "PL.II.5": {COL_TEXT: "Đã hoàn thành đề cương; đang khảo sát thực địa (Văn phòng biên tập)."},
     })
     result = build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=folder)
-    auto_assessment = "Các cơ quan chủ trì đã triển khai các nhiệm vụ được giao theo Kế hoạch."
-    omitted = "Tiếp tục triển khai các nhiệm vụ thực hiện thường xuyên"
+    auto_assessment = "Trong số 8 nhiệm vụ có thời hạn đến ngày 14/9/2022"
+    omitted = "Duy trì 12 nhiệm vụ thực hiện thường xuyên"
     for text in (_docx_text(result.outputs["docx"]), _pdf_text(result.outputs["pdf"])):
         assert EDITED in text and "đang khảo sát thực địa (Văn phòng biên tập)." in text
         assert auto_assessment not in text and omitted not in text
@@ -112,11 +112,11 @@ def test_a_late_agency_file_flags_the_edit_made_before_it(tmp_path):
     parked = shutil.move(late, tmp_path / late.name)
     before = build_report(CONFIG, "2022-Q3", tmp_path / "out1", input_dir=folder, with_pdf=False)
     _edit(before.outputs["editorial"], folder / "bien-tap.xlsx", {"II.tong-so": {COL_TEXT: "Số liệu do Văn phòng ghi."},
-                                                                  "III.bao-cao": {COL_TEXT: "Báo cáo do Văn phòng ghi."}})
+                                                                  "III.nguyen-nhan": {COL_TEXT: "Nguyên nhân do Văn phòng ghi."}})
     shutil.move(parked, late)   # the late file arrives
     after = build_report(CONFIG, "2022-Q3", tmp_path / "out2", input_dir=folder)
     flagged = [p for p in after.problems if "đã được biên tập nhưng bản tự động đã thay đổi" in p.message]
-    assert {p.message.split("«")[1].split("»")[0] for p in flagged} == {"II.tong-so", "III.bao-cao"}
+    assert {p.message.split("«")[1].split("»")[0] for p in flagged} == {"II.tong-so", "III.nguyen-nhan"}
     ws = openpyxl.load_workbook(after.outputs["editorial"])[SHEET]
     assert "đã thay đổi sau khi biên tập" in ws.cell(_rows(after.outputs["editorial"])["II.tong-so"], COL_POINTS).value
     comments = [c.text for c in Document(after.outputs["docx"]).comments]
@@ -179,9 +179,12 @@ def test_issue_refused_while_a_fact_is_unsettled(tmp_path):
         build_report(CONFIG, "2022-Q3", tmp_path, issue=Issue(45, date(2022, 9, 20)), today=TODAY)
     message = str(err.value)
     assert message.startswith("Chưa thể lập bản phát hành: còn 3 điểm")
-    assert "[PL.III.13]" in message and "Tiến độ «400» nằm ngoài khoảng 0–100" in message   # SCT's refused row
-    assert "[PL.III.2]" in message and "không ghi ngày hoàn thành" in message
-    assert "[PL.I.5]" in message and "30/9/2022, sau ngày ban hành 20/9/2022" in message   # done after the issue date
+    # the copy to edit, as the clerk finds it, and for each point its row and column
+    assert ("trong input/2022-Q3/bien-tap.xlsx (chưa có: chép " in message
+            and "- input/2022-Q3/bien-tap.xlsx, dòng " in message and "cột «Ghi chú»" in message)
+    assert "(khối «PL.III.13»)" in message and "Tiến độ «400» nằm ngoài khoảng 0–100" in message   # SCT's refused row
+    assert "(khối «PL.III.2»)" in message and "không ghi ngày hoàn thành" in message
+    assert "(khối «PL.I.5»)" in message and "30/9/2022, sau ngày ban hành 20/9/2022" in message   # done after issue
     assert not list(tmp_path.rglob("*.docx")) and not list(tmp_path.rglob("*.pdf"))   # nothing issued
 
 
@@ -210,7 +213,7 @@ def test_a_later_date_in_an_edit_is_a_point_the_clerk_settles(first, tmp_path):
     settle_all(first.outputs["editorial"], folder / "bien-tap.xlsx")
     _edit(folder / "bien-tap.xlsx", folder / "bien-tap.xlsx",
           {"III.ket-qua": {COL_TEXT: "Ủy ban nhân dân tỉnh đã có Công văn số 99/UBND-TH ngày 18/9/2022 đôn đốc."}})
-    with pytest.raises(PipelineError, match=r"\[III.ket-qua\] Nội dung khối có ngày 18/9/2022") as err:
+    with pytest.raises(PipelineError, match=r"khối «III.ket-qua»\): .*\[III.ket-qua\] Nội dung khối có ngày 18/9/2022") as err:
         build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=folder, issue=Issue(45, date(2022, 9, 15)),
                      today=TODAY)
     assert "2022-Q3/bien-tap.xlsx, dòng" in str(err.value) and "cột «Ghi chú»" in str(err.value)
@@ -223,6 +226,6 @@ def test_a_later_date_in_an_edit_is_a_point_the_clerk_settles(first, tmp_path):
 
 def test_cli_refusal_is_one_vietnamese_message(tmp_path):
     r = subprocess.run([sys.executable, "-m", "pipeline", "report", "--period", "2022-Q3", "--so", "45", "--ngay",
-                        "2022-09-05", "--output", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+                        "2022-09-05", "--output", str(tmp_path)], capture_output=True, text=True, cwd=PROJECT)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "trước ngày chốt số liệu 14/9/2022" in r.stderr

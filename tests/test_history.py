@@ -9,7 +9,7 @@ import pytest
 from pipeline.archive.history import previous_period, read_record, write_record
 from pipeline.errors import PipelineError
 from pipeline.status.compare import Answer, compare
-from pipeline.status.merge import merge
+from pipeline.status.merge import DONE_STATUSES, merge
 from pipeline.plan.periods import parse_period
 from pipeline.report import build_report
 from tests.conftest import CONFIG, MASTER, copy_sample, agency_rows
@@ -71,7 +71,7 @@ def test_a_failed_write_leaves_the_earlier_record(tmp_path, master):
         assert con.execute("SELECT COUNT(*) FROM task_status").fetchone() == (35,)
 
 
-def test_a_status_that_went_backwards_is_a_point_for_the_clerk(tmp_path, master):
+def test_a_later_form_saying_not_done_is_a_point_and_never_undoes_the_completion(tmp_path, master):
     # Q2's record: III.5.2 reported done; in the Q3 sample SGTVT reports it in progress (60%)
     out = tmp_path / "out"
     out.mkdir()
@@ -79,19 +79,44 @@ def test_a_status_that_went_backwards_is_a_point_for_the_clerk(tmp_path, master)
                ["SGTVT"])
     write_record(out / "lich-su.sqlite", master, q2, "112/KH-UBND", date(2022, 6, 25), number="30")
     result = build_report(CONFIG, "2022-Q3", out, with_pdf=False)
+    st = result.merged.statuses["III.5.2"]
+    assert (st.status, st.completed_on, st.contradicted) == ("done_on_time", date(2022, 6, 10), True)
     ctx = json.loads((result.out_dir / "noi-dung.json").read_text(encoding="utf-8"))
     compare_text = next(b["text"] for b in ctx["body"] if b["text"].startswith("So với quý II năm 2022"))
-    assert ("1 nhiệm vụ kỳ trước đã hoàn thành nhưng kỳ này cơ quan báo cáo chưa hoàn thành (III.5.2)"
-            in compare_text)
-    assert any("Nhiệm vụ III.5.2: quý II năm 2022 đã hoàn thành" in p.message for p in result.problems)
+    assert "III.5.2" not in compare_text      # no move: done then, done now
+    assert any(p.message.startswith("Nhiệm vụ III.5.2: đã hoàn thành từ quý II năm 2022, kỳ này cơ quan báo cáo chưa "
+                                    "hoàn thành; báo cáo vẫn tính là đã hoàn thành.") for p in result.problems)
     assert any(r["code"] == "II.so-sanh" and "Xác minh với cơ quan" in r["comments"][0] for r in ctx["review"])
     row = next(r for r in ctx["appendix"]["rows"] if r["kind"] == "task" and r["tt"] == "5.2")
-    # the appendix shows the status then beneath the status now
+    # the appendix shows when it was done, and the facts accepted then (not the later form's 60 %)
     assert row["previous"] == "Đã hoàn thành đúng hạn"
-    assert row["status"] == "Chưa hoàn thành, quá hạn\n(quý II: đã hoàn thành đúng hạn)"
+    assert row["status"] == "Đã hoàn thành đúng hạn\n(hoàn thành quý II/2022)"
+    assert row["result"].startswith("Xong.") and "10/6/2022" in row["result"] and "60" not in row["result"]
     assert ctx["appendix"]["previous_label"] == "quý II năm 2022"
-    # this run recorded Q3 beside Q2
+    # this run recorded Q3 beside Q2, and the completion as accepted in Q2
     assert _runs(out / "lich-su.sqlite") == [("2022-Q2", "issued", "30"), ("2022-Q3", "draft", "")]
+    q3 = read_record(out / "lich-su.sqlite", Q3)
+    assert q3.accepted["III.5.2"].period_code == "2022-Q2" and q3.statuses["III.5.2"] == "done_on_time"
+
+
+def test_every_move_between_classes_is_counted(master):
+    """compare() on a record made otherwise (done not kept): done -> anything is a move with its sentence."""
+    q2 = merge(master, Q2, _rows(("SGTVT", "III.5.2", "Đã hoàn thành", "2022-06-10", 100.0, "Xong", "", "", ""),
+                                 ("SGTVT", "III.6", "Đang thực hiện", None, 10.0, "Khởi công", "", "", "")),
+               ["SGTVT"])
+    q3 = merge(master, Q3, _rows(("SGTVT", "III.6", "Đã hoàn thành", "2022-08-01", 100.0, "Xong", "", "", "")),
+               ["SGTVT"])     # III.5.2 silent and not kept (no accepted completions given)
+    from pipeline.status.compare import record_of
+    c = compare(record_of(q2), q3)
+    assert c.completed == ["III.6"] and c.undone == ["III.5.2"] and c.backwards == ["III.5.2"]
+    assert c.moves[("done", "not_reported")] == ["III.5.2"]
+    done_before = sum(s in DONE_STATUSES for s in record_of(q2).statuses.values())
+    done_now = sum(st.status in DONE_STATUSES for st in q3.statuses.values())
+    assert done_now == done_before + len(c.completed) - len(c.undone)
+    # kept: the same Q3 with Q2's completions is not a move
+    kept = merge(master, Q3, _rows(("SGTVT", "III.6", "Đã hoàn thành", "2022-08-01", 100.0, "Xong", "", "", "")),
+                 ["SGTVT"], record_of(q2).accepted)
+    assert compare(record_of(q2), kept).undone == [] and kept.statuses["III.5.2"].status == "done_on_time"
 
 
 def test_the_first_period_has_nothing_to_compare(tmp_path):
@@ -118,3 +143,19 @@ def test_a_previous_period_never_run_is_built_from_its_input(tmp_path):
     assert "(đã hoàn thành 0/35 nhiệm vụ): hoàn thành thêm 7 nhiệm vụ (" in compare_text
     assert "chưa có bản ghi" not in json.dumps(ctx, ensure_ascii=False)   # a note for the clerk, not for the report
     assert compare(read_record(tmp_path / "out" / "lich-su.sqlite", Q3), result.merged).completed == []
+
+
+def test_an_undated_completion_takes_the_date_given_later_and_keeps_its_period(master):
+    from pipeline.status.compare import record_of
+
+    q3 = merge(master, Q3, _rows(("SNNPTNT", "III.2", "Đã hoàn thành", None, 100.0, "Đã gửi", "CV 2390", "", "")),
+               ["SNNPTNT"])
+    assert q3.statuses["III.2"].status == "done_undated"
+    q4 = parse_period("2022-Q4")
+    later = merge(master, q4, _rows(("SNNPTNT", "III.2", "Đã hoàn thành", "2022-06-20", 100.0, "Đã gửi", "CV 2390",
+                                     "", "")), ["SNNPTNT"], record_of(q3).accepted)
+    st = later.statuses["III.2"]
+    assert (st.status, st.completed_on, st.done_in) == ("done_on_time", date(2022, 6, 20), "quý III/2022")
+    assert record_of(later).accepted["III.2"].period_code == "2022-Q3"
+    silent = merge(master, q4, _rows(), [], record_of(q3).accepted)    # silent: stays done, still undated
+    assert silent.statuses["III.2"].status == "done_undated" and silent.statuses["III.2"].leads[0].results == "Đã gửi"

@@ -26,9 +26,7 @@ from pipeline.plan.config import load_config
 from pipeline.plan.master import load_master
 from pipeline.plan.periods import parse_period
 from pipeline.report import build_report
-from tests.conftest import CONFIG, ROOT
-
-SAMPLE = ROOT / "input" / "2022-Q3"
+from tests.conftest import CONFIG, SAMPLE
 SYMBOLS = "➢ Đã triển khai ✓ xong ① đợt đầu, nhiệt độ 30℃ 😀"
 BULLET = "\uf0b7 Tổ chức kiểm tra"
 LONG_WORD = "QuyhoachtinhKienGiang" * 12      # 252 letters, not a single break opportunity
@@ -210,7 +208,7 @@ def test_symbols_through_the_fallback_pass_pdfa_preflight(run, tmp_path):
     from pipeline.documents.render_pdf import render_pdf
     classpath = preflight_classpath()
     if classpath is None:
-        pytest.skip("Java or libpdfbox2-java (Preflight) is not installed")
+        pytest.skip("chưa cài Java hoặc libpdfbox2-java (PDFBox Preflight kiểm tra PDF/A): make setup-test cài chúng")
     result, _ = run
     context = json.loads(result.outputs["context"].read_text(encoding="utf-8"))
     out = render_pdf(context, tmp_path / "a1b.pdf", variant="pdf/a-1b")

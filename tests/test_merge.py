@@ -103,8 +103,8 @@ def test_multi_lead_task_done_by_every_lead_takes_the_latest_date():
 @pytest.fixture(scope="module")
 def sample_merged(master):
     from pipeline.collection.collect import collect
-    from tests.conftest import ROOT
-    col = collect(ROOT / "input" / "2022-Q3", master, Q3, today=date(2022, 9, 20))
+    from tests.conftest import SAMPLE
+    col = collect(SAMPLE, master, Q3, today=date(2022, 9, 20))
     return merge(master, Q3, col.rows, col.reported_agencies)
 
 

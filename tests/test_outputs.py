@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import ROOT, settle_all
+from tests.conftest import INPUT, ROOT, SAMPLE, settle_all
 
 ISSUE = ["--so", "45", "--ngay", "2022-09-20"]
 DRAFT_NAMES = {"bao-cao-2022-Q3.docx", "bao-cao-2022-Q3.pdf", "bien-tap.xlsx", "manifest.json", "noi-dung.json",
@@ -47,7 +47,7 @@ def _tree(folder: Path, lock: bool = True) -> dict[str, str]:
 def project(tmp_path):
     """A copy of the project's input/ in its own folder (the CLI runs there, as from a clone)."""
     proj = tmp_path / "du-an"
-    shutil.copytree(ROOT / "input", proj / "input")
+    shutil.copytree(INPUT, proj / "input")
     return proj
 
 
@@ -337,7 +337,7 @@ def test_a_terminated_run_cleans_up_and_says_so(project, sig):
 
 def _mount(*args) -> str | None:
     r = subprocess.run(["mount", *args], capture_output=True, text=True)
-    return None if r.returncode == 0 else (r.stderr.strip() or f"mount exited {r.returncode}")
+    return None if r.returncode == 0 else ((r.stderr.strip() or f"mount: mã thoát {r.returncode}").splitlines()[0])
 
 
 @pytest.fixture
@@ -348,7 +348,7 @@ def tiny_disk(tmp_path):
     where.mkdir()
     why = _mount("-t", "tmpfs", "-o", "size=1m", "tmpfs", str(where))
     if why:
-        pytest.skip(f"cannot mount a small tmpfs here to fill a disk for real ({why})")
+        pytest.skip(f"không gắn (mount) được một ổ tmpfs 1 MB để thử đĩa đầy thật (cần quyền root): {why}")
     yield where
     subprocess.run(["umount", str(where)], check=True)
 
@@ -375,7 +375,7 @@ def read_only(tmp_path):
     why = _mount("--bind", str(src), str(where)) or _mount("-o", "remount,ro,bind", str(where))
     if why:
         subprocess.run(["umount", str(where)], capture_output=True)
-        pytest.skip(f"cannot make a read-only bind mount here ({why}); as root chmod would not stop writes")
+        pytest.skip(f"không gắn (mount) được một thư mục chỉ cho đọc để thử ổ chỉ đọc thật (cần quyền root): {why}")
     yield where
     subprocess.run(["umount", str(where)], check=True)
 
@@ -399,7 +399,7 @@ def test_a_read_only_folder_is_one_sentence_naming_it(project, read_only):
 def test_the_same_inputs_give_the_same_bytes_from_two_clones_in_different_folders(tmp_path):
     runs = []
     for where in (tmp_path / "a", tmp_path / "mot-thu-muc-khac" / "sau-hon" / "ban-sao"):
-        shutil.copytree(ROOT / "input", where / "input")
+        shutil.copytree(INPUT, where / "input")
         r = _report(where)
         assert r.returncode == 1, r.stderr
         runs.append(where / "output" / "2022-Q3")
@@ -407,7 +407,7 @@ def test_the_same_inputs_give_the_same_bytes_from_two_clones_in_different_folder
         assert _sha(runs[0] / name) == _sha(runs[1] / name), name
     m = json.loads((runs[1] / "manifest.json").read_text(encoding="utf-8"))
     assert m["configuration"]["path"] == "input/ke-hoach-112.toml" and m["master"]["path"] == "input/nhiem-vu-112.xlsx"
-    assert {r["path"] for r in m["inputs"]} == {f"input/2022-Q3/{p.name}" for p in (ROOT / "input" / "2022-Q3").iterdir()}
+    assert {r["path"] for r in m["inputs"]} == {f"input/2022-Q3/{p.name}" for p in SAMPLE.iterdir()}
     ws = openpyxl.load_workbook(runs[1] / "tong-hop.xlsx")["Tệp đã đọc"]
     paths = [row[0] for row in ws.iter_rows(min_row=2, values_only=True) if row[0] and str(row[0]).endswith(".xlsx")]
     assert paths and all(p.startswith("input/2022-Q3/") for p in paths)
@@ -416,7 +416,7 @@ def test_the_same_inputs_give_the_same_bytes_from_two_clones_in_different_folder
 
 def test_paths_of_inputs_outside_the_project_are_recorded_without_the_machine_folders(project, tmp_path):
     elsewhere = tmp_path / "may-chu" / "phieu-nhan"
-    shutil.copytree(ROOT / "input" / "2022-Q3", elsewhere)
+    shutil.copytree(SAMPLE, elsewhere)
     r = _report(project, "--input", str(elsewhere))
     assert r.returncode == 1, r.stderr
     m = json.loads((project / "output" / "2022-Q3" / "manifest.json").read_text(encoding="utf-8"))
@@ -441,10 +441,8 @@ def test_output_folders_and_files_follow_the_umask(project, umask, dmode, fmode)
 
 # ---------------------------------------------------------------- 9. fresh machine
 
-def test_missing_debian_packages_are_named_with_a_command_to_run_as_root_without_sudo():
-    r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                        str(ROOT / "scripts" / "ensure-debs.sh"), "coreutils", "goi-khong-ton-tai-baocao"],
-                       capture_output=True, text=True)
+def test_missing_debian_packages_are_named_with_a_command_to_run_as_root_without_sudo(ordinary):
+    r = ordinary.run([ordinary.script(ROOT / "scripts" / "ensure-debs.sh"), "coreutils", "goi-khong-ton-tai-baocao"])
     assert r.returncode == 1
     assert r.stderr == ("Thiếu gói hệ thống: goi-khong-ton-tai-baocao\n"
                         "Hãy chạy lệnh sau với quyền root (ví dụ sau khi đăng nhập bằng «su -»), rồi chạy lại lệnh make:\n"
@@ -459,25 +457,28 @@ def test_the_first_setup_installs_python3_venv_before_creating_the_venv_and_says
     lines = r.stdout.splitlines()
     debs = next(i for i, l in enumerate(lines) if "ensure-debs.sh" in l)
     assert {"python3", "python3-venv"} <= set(lines[debs].split())
-    say = next(i for i, l in enumerate(lines) if "Đang tạo môi trường Python" in l and "lần đầu" in l)
+    say = next(i for i, l in enumerate(lines) if "Đang tạo môi trường Python" in l)
+    assert "pandas, WeasyPrint" in lines[say] and "lần đầu khoảng 1–2 phút" in lines[say + 1]
     venv = next(i for i, l in enumerate(lines) if " -m venv " in l)
-    pip = next(i for i, l in enumerate(lines) if "pip install" in l)
+    pip = next(i for i, l in enumerate(lines) if "pip-install.sh" in l and "requirements.lock" in l)
     assert debs < say < venv < pip
 
 
-def test_a_folder_the_user_may_not_write_is_one_sentence_naming_it(tmp_path):
-    """Run as an ordinary account (nobody): as root, permissions would not stop anything."""
-    shared = Path(tempfile.mkdtemp(prefix="baocao-quyen-", dir="/tmp"))
+def test_a_folder_the_user_may_not_write_is_one_sentence_naming_it(ordinary):
+    """As an ordinary account (as root, permissions would not stop anything)."""
+    shared = ordinary.place / "dung-chung"
+    shutil.copytree(INPUT, shared / "du-an" / "input")
+    other = shared / "cua-nguoi-khac"      # another account's folder: readable, not writable
+    other.mkdir()
+    for folder in (shared, *(p for p in shared.rglob("*") if p.is_dir())):
+        folder.chmod(0o755)
+    other.chmod(0o555)
     try:
-        os.chmod(shared, 0o755)
-        shutil.copytree(ROOT / "input", shared / "du-an" / "input")
-        (shared / "cua-nguoi-khac").mkdir()  # root's folder, 0755: nobody may read it, not write in it
-        r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
-                            "-m", "pipeline", "report", "--period", "2022-Q3", "--output", str(shared / "cua-nguoi-khac")],
-                           cwd=shared / "du-an", capture_output=True, text=True, env={**os.environ, "HOME": "/tmp"})
+        r = ordinary.run([*ordinary.python(), "-m", "pipeline", "report", "--period", "2022-Q3", "--output", str(other)],
+                         cwd=shared / "du-an")
         assert r.returncode == 2, r.stderr
-        assert r.stderr == (f"Lỗi: Không đủ quyền đọc hoặc ghi «{shared / 'cua-nguoi-khac'}»; hãy xin cấp quyền cho "
+        assert r.stderr == (f"Lỗi: Không đủ quyền đọc hoặc ghi «{other}»; hãy xin cấp quyền cho "
                             "tài khoản đang chạy hoặc chọn thư mục khác.\n")
-        assert list((shared / "cua-nguoi-khac").iterdir()) == []
+        assert list(other.iterdir()) == []
     finally:
-        shutil.rmtree(shared)
+        other.chmod(0o755)

@@ -393,7 +393,7 @@ def preflight_classpath() -> str | None:
 def test_pdfa1b_passes_pdfbox_preflight(tmp_path):
     classpath = preflight_classpath()
     if classpath is None:
-        pytest.skip("Java or libpdfbox2-java (Preflight) is not installed")
+        pytest.skip("chưa cài Java hoặc libpdfbox2-java (PDFBox Preflight kiểm tra PDF/A): make setup-test cài chúng")
     out = render_pdf(load_context(), tmp_path / "a1b.pdf", variant="pdf/a-1b")
     with pikepdf.open(out) as pdf:
         assert pdf.open_metadata()["pdfaid:part"] == "1"

@@ -15,10 +15,9 @@ from pipeline.collection.collect import collect
 from pipeline.errors import ERROR
 from pipeline.plan.periods import parse_period
 from pipeline.report import build_report
-from tests.conftest import CONFIG, MASTER, ROOT
+from tests.conftest import CONFIG, MASTER, ROOT, SAMPLE, SAMPLE_Q2
 
 Q2 = parse_period("2022-Q2")
-SAMPLE_Q2 = ROOT / "input" / "2022-Q2"
 SAMPLE_NOTE = "DỮ LIỆU MẪU – không phải báo cáo thật"
 
 
@@ -57,9 +56,12 @@ def test_the_q3_report_compares_with_the_sample_q2(tmp_path):
     ctx = json.loads((result.out_dir / "noi-dung.json").read_text(encoding="utf-8"))
     compare_text = [b["text"] for b in ctx["body"] if b["text"].startswith("So với quý II năm 2022")]
     # Q2: III.14 done; Q3: II.7, III.1 (late), III.2 (undated), III.3, III.5.1, III.9 (on time) done as well;
-    # III.5.2 (Quý II/2022) still in progress: in time at 14/6, overdue at 14/9.
+    # III.5.2 (Quý II/2022) still in progress: in time at 14/6, overdue at 14/9; II.6 and III.12 (BQLKKTPQ, SCT:
+    # no Q2 sample form) now reported: every move between classes has its words.
     assert compare_text == ["So với quý II năm 2022 (đã hoàn thành 1/35 nhiệm vụ): hoàn thành thêm 6 nhiệm vụ "
-                            "(II.7, III.1, III.2, III.3, III.5.1, III.9); 1 nhiệm vụ chuyển sang quá hạn (III.5.2)."]
+                            "(II.7, III.1, III.2, III.3, III.5.1, III.9); 1 nhiệm vụ chuyển sang quá hạn (III.5.2); "
+                            "1 nhiệm vụ chuyển từ chưa báo cáo sang chưa hoàn thành, trong hạn (II.6); 1 nhiệm vụ "
+                            "chuyển từ chưa báo cáo sang thực hiện thường xuyên (III.12)."]
     assert any(p.file == "2022-Q2" and "lập từ các phiếu trong thư mục 2022-Q2" in p.message for p in result.problems)
     assert not any("quý II năm 2022 đã hoàn thành" in p.message for p in result.problems), "nothing went backwards"
     row = next(r for r in ctx["appendix"]["rows"] if r["kind"] == "task" and r["tt"] == "5.2")
@@ -86,6 +88,6 @@ def test_the_script_reproduces_the_sample_and_keeps_other_files(tmp_path, period
             "2022-Q2_SCT_phieu-that.xlsx": hashlib.sha256(b"a real form from SCT").hexdigest()}
     assert _hashes(q2) == {**_hashes(SAMPLE_Q2), **kept}
     if not period_args:
-        assert _hashes(project / "2022-Q3") == _hashes(ROOT / "input" / "2022-Q3")
+        assert _hashes(project / "2022-Q3") == _hashes(SAMPLE)
     else:
         assert not (project / "2022-Q3").exists()

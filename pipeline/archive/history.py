@@ -9,6 +9,10 @@ files and record are committed together or not at all. Locked, read-only or dama
 sentence naming the file. A file that is not a database, or is of a newer schema, is set aside as
 lich-su.hong-N.sqlite (`set_aside_if_damaged`); issuing waits until the clerk has looked at it.
 A clerk can read the file with any SQLite viewer; later features (trends, rankings) read it too.
+Version 2 adds the completions in force after the run (`completion`, `completion_answer`: in which
+period each done task was accepted, and its leads' answers then), so done stays done in every later
+period; a version 1 file gets the two tables on first use (its records' completions are read from
+their statuses and answers).
 
 The previous period of a quarter is the quarter before (Q1: the previous year's Q4); of the first
 half, the previous year; of nine months, the first half; of a year, the year before.
@@ -23,6 +27,7 @@ from pathlib import Path
 
 from pipeline.errors import WARNING, PipelineError, Problem
 from pipeline.status.compare import Answer, PeriodRecord
+from pipeline.status.merge import Completion
 from pipeline.status.merge import DONE_STATUSES, OPEN_OVERDUE, Merged
 from pipeline.plan.model import Master
 from pipeline.plan.periods import Period, parse_period
@@ -87,6 +92,25 @@ CREATE TABLE IF NOT EXISTS agency_summary (
     done INTEGER NOT NULL,
     overdue INTEGER NOT NULL,
     PRIMARY KEY (run_id, agency)
+);
+CREATE TABLE IF NOT EXISTS completion (    -- version 2: every task done at the run's cut-off
+    run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    task_id TEXT NOT NULL,
+    done_in TEXT NOT NULL,                -- the period whose report first accepted the completion
+    status TEXT NOT NULL,                 -- done_on_time, done_late, done_undated (as judged then)
+    completed_on TEXT,
+    PRIMARY KEY (run_id, task_id)
+);
+CREATE TABLE IF NOT EXISTS completion_answer (
+    run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    task_id TEXT NOT NULL,
+    agency TEXT NOT NULL,
+    status_word TEXT,
+    completed_on TEXT,
+    progress REAL,
+    results TEXT,
+    output_doc TEXT,
+    PRIMARY KEY (run_id, task_id, agency)
 );
 """ + _INDEXES
 _RUN_COLUMNS = "id, period_code, period_label, cutoff, kind, number, document_date, plan_number, recorded_at"
@@ -302,9 +326,11 @@ def _insert(con, master: Master, merged: Merged, plan_number: str, document_date
     con.executemany("INSERT INTO task_status VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
         (run_id, t.id, t.section, merged.statuses[t.id].status, merged.statuses[t.id].label, t.deadline_text,
          _iso(t.deadline_in_force.due), _iso(merged.statuses[t.id].completed_on)) for t in master.tasks])
+    # what each lead reported in this period (a silent lead's kept answer lives in completion_answer)
     con.executemany("INSERT INTO lead_report VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-        (run_id, t.id, lead.agency, int(lead.reported), lead.status or None, _iso(lead.completed_on),
-         lead.progress, lead.results or None, lead.output_doc or None)
+        (run_id, t.id, lead.agency, 1, lead.status or None, _iso(lead.completed_on), lead.progress,
+         lead.results or None, lead.output_doc or None) if lead.reported else
+        (run_id, t.id, lead.agency, 0, None, None, None, None, None)
         for t in master.tasks for lead in merged.statuses[t.id].leads])
     rows = []
     for code, rec in merged.by_agency.iterrows():
@@ -312,6 +338,13 @@ def _insert(con, master: Master, merged: Merged, plan_number: str, document_date
                      _iso(merged.report_dates.get(code)), int(rec["total"]),
                      int(sum(rec[s] for s in DONE_STATUSES)), int(rec[OPEN_OVERDUE])))
     con.executemany("INSERT INTO agency_summary VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    done = {t.id: merged.statuses[t.id].completion(merged.period.code) for t in master.tasks}
+    done = {task_id: c for task_id, c in done.items() if c is not None}
+    con.executemany("INSERT INTO completion VALUES (?, ?, ?, ?, ?)", [
+        (run_id, task_id, c.period_code, c.status, _iso(c.completed_on)) for task_id, c in done.items()])
+    con.executemany("INSERT INTO completion_answer VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+        (run_id, task_id, agency, a.status or None, _iso(a.completed_on), a.progress, a.results or None,
+         a.output_doc or None) for task_id, c in done.items() for agency, a in c.answers.items()])
 
 
 def issued_in_year(path: Path, year: int, number: str) -> list[tuple[str, str]]:
@@ -326,6 +359,24 @@ def issued_in_year(path: Path, year: int, number: str) -> list[tuple[str, str]]:
                                (ISSUED, number, str(year))).fetchall()
         finally:
             con.close()
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _completions(con: sqlite3.Connection, run_id: int) -> dict[str, Completion] | None:
+    rows = con.execute("SELECT task_id, done_in, status, completed_on FROM completion WHERE run_id=?",
+                       (run_id,)).fetchall()
+    if not rows:
+        return None   # a version 1 record, or nothing done: derived from the statuses
+    answers: dict[str, dict[str, Answer]] = {}
+    for task, agency, word, done, progress, results, doc in con.execute(
+            "SELECT task_id, agency, status_word, completed_on, progress, results, output_doc FROM completion_answer "
+            "WHERE run_id=?", (run_id,)):
+        answers.setdefault(task, {})[agency] = Answer(word or "", _date(done), progress, results or "", doc or "")
+    return {task: Completion(done_in, status, _date(done), answers.get(task, {}))
+            for task, done_in, status, done in rows}
 
 
 def read_record(path: Path, period: Period) -> PeriodRecord | None:
@@ -350,6 +401,6 @@ def _read_record(path: Path, period: Period) -> PeriodRecord | None:
                    for task, agency, word, done, progress, results, doc in con.execute(
                        "SELECT task_id, agency, status_word, completed_on, progress, results, output_doc "
                        "FROM lead_report WHERE run_id=? AND reported=1", (run[0],))}
-        return PeriodRecord(period, run[1], statuses, run[2], answers)
+        return PeriodRecord(period, run[1], statuses, run[2], answers, _completions(con, run[0]))
     finally:
         con.close()

@@ -8,8 +8,9 @@ inputs and `generated_at`.
 Carried answers (`Carried`): the agency's last accepted answers are pre-filled in the status,
 completion date, progress, results and document cells, on a pale blue fill, with a legend above
 the table, a paragraph in «Hướng dẫn» and their digests in the hidden sheet (pipeline.collection.sheet_layout).
-A task done on time in that period keeps its row, pre-filled, its input cells locked and grey, with
-a note that no new answer is needed. Difficulties and proposals are never carried.
+A task done with its date (on time or late) by that period, whether or not the agency wrote then, keeps its
+row, pre-filled with the answer its completion was accepted on, its input cells locked and grey, with a note
+that no new answer is needed (done stays done). Difficulties and proposals are never carried.
 
 A form sent back for correction (`Refill`): the agency's own values pre-filled as plain answers
 (yellow, editable, read back as this period's answers), the refused cells on a light red fill with
@@ -49,7 +50,7 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")    # pale yellow: "write here"
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 _CARRIED_FILL = PatternFill("solid", fgColor="DDEBF7")  # pale blue: "said last time, check it"
-_SETTLED_FILL = PatternFill("solid", fgColor="E7E6E6")  # grey: done on time, locked
+_SETTLED_FILL = PatternFill("solid", fgColor="E7E6E6")  # grey: done by the previous period, locked
 _REFUSED_FILL = PatternFill("solid", fgColor="FFC7CE")  # light red: refused, correct it
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
@@ -59,7 +60,7 @@ _CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
 class Carried:
     """The previous period's answers to pre-fill. `answers`: (task id, agency code) -> an answer with
     .status (the agency's word), .completed_on, .progress, .results, .output_doc (status.compare.Answer);
-    `settled`: ids of the tasks done on time in that period (pre-filled and locked)."""
+    `settled`: ids of the tasks done (with a date) by that period (pre-filled and locked)."""
     period_code: str
     period_label: str
     answers: Mapping[tuple[str, str], object]
@@ -125,12 +126,14 @@ def workbook_filename(period, agency: Agency) -> str:
 
 def write_agency_workbooks(master: Master, period, out_dir: Path, generated_at: datetime, *,
                            config=None, plan_ref: str | None = None, plan_number: str | None = None,
-                           codes: list[str] | None = None, carried: Carried | None = None) -> list[Path]:
+                           codes: list[str] | None = None, carried: Carried | None = None,
+                           deadline: date | None = None) -> list[Path]:
     """One workbook per lead agency (or per code in `codes`) into out_dir; returns the paths.
 
     The plan is named from `config` (a PlanConfig) or, when given, from `plan_ref`; it is identified
     (hidden sheet) by its number (`plan_number`, else config.plan_number) and all its task ids.
-    `carried`: the previous period's answers, pre-filled in each agency's form.
+    `carried`: the previous period's answers, pre-filled in each agency's form. `deadline`: the day the forms
+    are due (PlanConfig.submission_deadline), told in «Hướng dẫn» (None: not told).
     """
     if plan_ref is None:
         if config is None:
@@ -149,14 +152,15 @@ def write_agency_workbooks(master: Master, period, out_dir: Path, generated_at: 
         tasks = master.tasks_of(code)
         if not tasks:
             continue
-        wb = build_workbook(agency, tasks, period, generated_at, plan_ref=plan_ref, plan=plan, carried=carried)
+        wb = build_workbook(agency, tasks, period, generated_at, plan_ref=plan_ref, plan=plan, carried=carried,
+                            deadline=deadline)
         paths.append(save_workbook_stable(wb, out_dir / workbook_filename(period, agency)))
     return paths
 
 
 def build_workbook(agency: Agency, tasks: list[Task], period, generated_at: datetime, *,
                    plan_ref: str, plan: tuple[str, str], carried: Carried | None = None,
-                   refill: Refill | None = None) -> Workbook:
+                   refill: Refill | None = None, deadline: date | None = None) -> Workbook:
     """`plan` = (plan number, plan fingerprint) written to the hidden sheet; `carried`: answers to
     pre-fill (an agency with none gets the blank form); `refill`: the agency's own answers and
     refused cells, for a form sent back to be corrected (not combined with `carried`)."""
@@ -178,7 +182,7 @@ def build_workbook(agency: Agency, tasks: list[Task], period, generated_at: date
     ws = wb.active
     ws.title = L.SHEET_REPORT
     _report_sheet(ws, agency, tasks, period, plan_ref, carry, refill)
-    _guide_sheet(wb.create_sheet(L.SHEET_GUIDE), period, plan_ref, carry, refill)
+    _guide_sheet(wb.create_sheet(L.SHEET_GUIDE), period, plan_ref, carry, refill, deadline)
     _meta_sheet(wb.create_sheet(L.SHEET_META), agency, tasks, period, generated_at, plan, carry)
     wb.active = 0
     wb.security = WorkbookProtection(lockStructure=True)
@@ -334,7 +338,7 @@ def _report_sheet(ws, agency: Agency, tasks: list[Task], period, plan_ref: str, 
                 note.width, note.height = 300, min(400, 60 + 20 * _lines(marks[c.key], 40))
                 cell.comment = note
         if answer is not None and task.id in carry.settled:
-            note = Comment(f"Nhiệm vụ đã hoàn thành đúng hạn theo báo cáo {carry.label}; không cần báo cáo lại. "
+            note = Comment(f"Nhiệm vụ đã hoàn thành (tính đến báo cáo {carry.label}); không cần báo cáo lại. "
                            "Các ô của dòng này đã khóa.", "Văn phòng UBND")
             note.width, note.height = 260, 80
             ws.cell(r, L.COLUMNS.index(L.COLUMN_BY_KEY["status"]) + 1).comment = note
@@ -352,7 +356,7 @@ def _legend(ws, carry: _Carry) -> None:
     r = L.LEGEND_ROW
     blue = (f"Ô nền xanh: câu trả lời của cơ quan trong báo cáo {carry.label} (tình trạng, ngày hoàn thành, tiến độ, "
             "kết quả, văn bản), điền sẵn. Kiểm tra và chỉ sửa những gì đã thay đổi; khó khăn, đề xuất ghi mới cho kỳ này.")
-    grey = "Dòng nền xám: nhiệm vụ đã hoàn thành đúng hạn, đã khóa, không cần báo cáo lại."
+    grey = "Dòng nền xám: nhiệm vụ đã hoàn thành, đã khóa, không cần báo cáo lại."
     cells = [("A", "D", "Điền sẵn", blue, _CARRIED_FILL)]
     if carry.settled:
         cells.append(("E", L.LAST_COLUMN, "Đã khóa", grey, _SETTLED_FILL))
@@ -454,7 +458,8 @@ def _protect(ws) -> None:
     p.selectUnlockedCells = False
 
 
-def _guide_sheet(ws, period, plan_ref: str, carry: _Carry | None = None, refill: Refill | None = None) -> None:
+def _guide_sheet(ws, period, plan_ref: str, carry: _Carry | None = None, refill: Refill | None = None,
+                 deadline: date | None = None) -> None:
     for c in L.COLUMNS:
         ws.column_dimensions[c.letter].width = c.width
     end = format_date_short(period.end)
@@ -464,7 +469,9 @@ def _guide_sheet(ws, period, plan_ref: str, carry: _Carry | None = None, refill:
          f"{period.label}. Số liệu tính từ ngày {format_date_short(period.start)} đến ngày {end}.", None),
         ("1. Điền vào trang «Báo cáo». Chỉ các ô nền vàng được nhập; các cột Mã nhiệm vụ, Nội dung nhiệm vụ, "
          "Thời hạn, Sản phẩm dự kiến đã khóa. Không thêm, xóa, đổi thứ tự dòng; không đổi tên trang.", None),
-        ("2. Ghi họ và tên, chức vụ, điện thoại của người báo cáo và ngày báo cáo ở đầu trang.", None),
+        ("2. Ghi họ và tên, chức vụ, điện thoại của người báo cáo và ngày báo cáo ở đầu trang."
+         + (f" Hạn gửi phiếu: ngày {format_date_short(deadline)}; phiếu ghi ngày báo cáo sau ngày này được ghi là "
+            "gửi chậm trong báo cáo." if deadline else ""), None),
         ("3. Tình trạng: chọn một trong ba giá trị " + ", ".join(f"«{s}»" for s in L.STATUSES) + ".", None),
         (f"4. Ngày hoàn thành: chỉ ghi khi nhiệm vụ đã hoàn thành, dạng ngày/tháng/năm (ví dụ {end}); "
          f"không sau ngày chốt số liệu {end}.", None),
@@ -485,7 +492,7 @@ def _guide_sheet(ws, period, plan_ref: str, carry: _Carry | None = None, refill:
             "hoàn thành, tiến độ, kết quả thực hiện, văn bản / sản phẩm). Kiểm tra từng dòng và chỉ sửa những gì đã "
             "thay đổi; các ô nền xanh được sửa như ô nền vàng. Khó khăn, vướng mắc và đề xuất, kiến nghị không được "
             "điền sẵn: ghi mới cho kỳ này nếu có. "
-            + ("Nhiệm vụ đã hoàn thành đúng hạn (dòng nền xám) đã khóa, không cần báo cáo lại. " if carry.settled else "")
+            + ("Nhiệm vụ đã hoàn thành (dòng nền xám) đã khóa, không cần báo cáo lại. " if carry.settled else "")
             + "Câu trả lời điền sẵn gửi lại không sửa được dùng làm báo cáo của kỳ này; phiếu gửi lại không thay đổi "
             "nội dung nào được ghi nhận là cơ quan không có cập nhật so với kỳ trước.", None))
     if refill and refill.guide:

@@ -11,8 +11,10 @@ Status (Tình trạng): the three list words; also, ignoring case, spacing, diac
 punctuation, the variants in STATUS_VARIANTS ("hoàn thành", "đã xong", "đang triển khai",
 "chưa triển khai", …), each accepted with a warning. "Chưa hoàn thành" is ambiguous (in progress
 or not started) and is rejected, like any other word.
-Progress: 80, "80", "80%", "80,5" read as is; a number strictly between 0 and 1 without "%" (a cell
-formatted as percent, or typed 0.8) is read as a fraction (0.8 -> 80, warning); outside 0–100: error.
+Progress: 80, "80", "80%", "80 %", "80,5" read as is. A number in a cell with a percent number format
+(how Excel and LibreOffice store a typed «80%» or «100%»: 0.8 or 1 with format «0%») is value × 100,
+as the cell shows it (cell_formats). Otherwise a number strictly between 0 and 1 (typed 0.8) is read as
+a fraction (0.8 -> 80, warning) and a bare 1 stays 1; outside 0–100: error.
 Completion date: a date cell, an Excel serial number, or text "30/9/2022" / "30-9-2022" /
 "2022-09-30" (text: warning). Unreadable or implausible: error. After the cut-off end: warning.
 After the report date or after today (the run date): error (a planned date is not a completion).
@@ -57,6 +59,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.collection import sheet_layout as L
+from pipeline.collection.cell_formats import percent_rows
 from pipeline.errors import ERROR, WARNING, PipelineError, Problem
 from pipeline.plan.model import Master
 from pipeline.plan.periods import parse_period
@@ -246,9 +249,23 @@ def _read_workbook(sheet: _Sheet, data: bytes, engine: str) -> None:
         sheet.version = sheet.meta.get(L.META_VERSION) or L.TEMPLATE_VERSION
     sheet.header = _header(report)
     sheet.table = _table(report, L.columns_for(sheet.version))
+    if len(sheet.table):
+        _percent_cells_as_shown(sheet.table, data)
     if meta is None:
         raise _Reject(f"Thiếu trang ẩn «{L.SHEET_META}» nên không xác định được cơ quan và kỳ báo cáo; tệp "
                       "không phải phiếu do hệ thống tạo (hoặc nội dung đã bị chép sang tệp khác).")
+
+
+def _percent_cells_as_shown(table: pd.DataFrame, data: bytes) -> None:
+    """A progress number in a percent-formatted cell becomes the text the cell shows (1 -> «100%»)."""
+    rows = percent_rows(data, L.SHEET_REPORT, L.COLUMN_BY_KEY["progress"].letter)
+    if not rows:
+        return
+    mask = table["row"].isin(rows).to_numpy()
+    table["progress"] = table["progress"].astype(object)
+    table.loc[mask, "progress"] = [
+        f"{round(v * 100, 9):g}%" if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+        for v in table.loc[mask, "progress"]]
 
 
 def _cell(df: pd.DataFrame, ref: str):

@@ -13,7 +13,9 @@ from pipeline.files import put_value, save_workbook_stable, write_bytes_atomic
 from pipeline.errors import Problem
 from pipeline.plan.master import Master
 from pipeline.drafting.figures import NOTHING_DUE
+from pipeline.plan.periods import sent_late
 from pipeline.text.print_policy import lay_out, percent_text
+from pipeline.text.vntext import format_date_short
 from pipeline.status.due import due_soon
 from pipeline.status.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                             OPEN_IN_TIME, OPEN_OVERDUE, STATUS_LABELS, STATUS_ORDER, Merged)
@@ -86,8 +88,8 @@ def _lead_lines(st, attr: str) -> str:
     many = len(st.leads) > 1
     lines = []
     for lead in st.leads:
-        value = getattr(lead, attr) if lead.reported else ""
-        if attr == "results" and not lead.reported:
+        value = getattr(lead, attr) if lead.has_answer else ""
+        if attr == "results" and not lead.has_answer:
             value = "Chưa báo cáo"
         if value:
             lines.append(f"{lead.agency_name}: {value}" if many else value)
@@ -129,8 +131,7 @@ DUE_SHEET = "Sắp đến hạn"
 
 def _due_soon_sheet(ws, master: Master, merged: Merged, due: dict, anchor, days: int) -> None:
     """Per lead agency, its tasks not done at the cut-off that fall due within `days` days after `anchor`."""
-    from pipeline.drafting.body import short_name
-    from pipeline.text.vntext import format_date_short
+    from pipeline.drafting.names import short_name
 
     rows = [[master.agencies[code].name, d.task_id, short_name(master.task(d.task_id)), d.deadline_text, d.due,
              merged.statuses[d.task_id].label]
@@ -147,7 +148,8 @@ def _due_soon_sheet(ws, master: Master, merged: Merged, due: dict, anchor, days:
 
 def _province_proposals_sheet(ws, master: Master, merged: Merged) -> None:
     """The proposals agencies addressed to the UBND tỉnh: for the leaders, never in the report."""
-    from pipeline.drafting.body import province_proposals, short_name
+    from pipeline.drafting.body import province_proposals
+    from pipeline.drafting.names import short_name
 
     rows = []
     for item in province_proposals(merged):
@@ -285,10 +287,11 @@ def _chart_sheet(ws, charts: dict[str, dict]) -> None:
 
 def write_consolidated(path: Path, master: Master, merged: Merged, problems: list[Problem],
                        files: list[dict], stamp: datetime, charts: dict[str, dict] | None = None,
-                       due_soon_days: int = 30) -> Path:
+                       due_soon_days: int = 30, submission_deadline: date | None = None) -> Path:
     """`charts`: the report's charts (plain data, pipeline.documents.charts): the sheet «Biểu đồ» holds their figures
     and draws them as native Excel charts. «Sắp đến hạn»: tasks falling due within `due_soon_days` days after
-    the cut-off (the same list the công văn đôn đốc reminds agencies of)."""
+    the cut-off (the same list the công văn đôn đốc reminds agencies of). «Theo cơ quan» says «Gửi chậm» for a
+    form dated after `submission_deadline` (PlanConfig.submission_deadline: the công văn's reply-by date)."""
     wb = openpyxl.Workbook()
     # Column widths are counted in digits of the workbook's default font: make it the font
     # of the cells, so Excel (Calibri) and LibreOffice (no Calibri) print the same widths.
@@ -328,20 +331,25 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
            total=["", "Tổng cộng", *_count_row(_counts(everything))], note=RATE_NOTE)
     _percent_column(ws, 4 + len(STATUS_ORDER), len(rows) + 1)
 
-    # Per agency, each task it leads: an agency that sent nothing counts its tasks as
-    # "Chưa báo cáo", whatever the other lead agencies of a shared task reported.
+    # Per agency, each task it leads: an agency that sent nothing counts its tasks as "Chưa báo cáo",
+    # whatever the other lead agencies of a shared task reported; but a task done in an earlier period stays done.
     ws = wb.create_sheet("Theo cơ quan")
     per_agency: dict[str, list] = {code: [] for code in master.lead_codes()}
     for task in master.tasks:
         st = merged.statuses[task.id]
         for lead in st.leads:
-            status = st.status if lead.reported else NOT_REPORTED
+            status = st.status if lead.reported or st.done_before else NOT_REPORTED
             per_agency.setdefault(lead.agency, []).append((status, has_deadline[task.id]))
     reported = set(merged.reported_agencies)
     rows, everything = [], []
     for code, pairs in per_agency.items():
         everything += pairs
-        rows.append([code, master.agencies[code].name, "Đã báo cáo" if code in reported else "Chưa báo cáo",
+        when = merged.report_dates.get(code)
+        said = ("Chưa báo cáo" if code not in reported and code not in merged.nothing_due else
+                "Đã hoàn thành hết" if code not in reported else
+                f"Gửi chậm ({format_date_short(when)})" if submission_deadline and sent_late(when, submission_deadline)
+                else "Đã báo cáo")
+        rows.append([code, master.agencies[code].name, said,
                      *_count_row(_counts(pairs))])
     _table(ws, "TÌNH HÌNH THỰC HIỆN THEO CƠ QUAN CHỦ TRÌ",
            ["Mã", "Cơ quan chủ trì", "Báo cáo", *status_headers, "Tổng số", rate_header],
@@ -373,8 +381,11 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
     return save_workbook_stable(wb, path)
 
 
-def write_problem_list(path: Path, problems: list[Problem], period_label: str) -> Path:
+def write_problem_list(path: Path, problems: list[Problem], period_label: str, review: list[str] = ()) -> Path:
+    """`review`: what the run did with the clerk's bien-tap.xlsx and what still blocks issuing (drafting.review)."""
     lines = [f"DANH SÁCH VẤN ĐỀ – {period_label}", ""]
+    if review:
+        lines += [*review, ""]
     if not problems:
         lines.append("Không phát hiện vấn đề nào.")
     lines += [str(p) for p in problems]

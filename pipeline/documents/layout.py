@@ -147,6 +147,7 @@ _PATTERNS = [
     _SLASHED,
     r"\d{4}[ ]*[-–][ ]*\d{4}",                      # "2021 - 2030"
     r"\d+(?:[.,]\d+)*[ ]?%",                       # "28,6 %"
+    r"\b[IVX]+(?:\.\d+)+\b",                         # a task's code: "II.6", "III.4.1"
 ]
 _PROTECT = [re.compile(p) for p in _PATTERNS]
 # Short words that end a paragraph or a line are bound to the word before ("đạt 70%.").
@@ -203,7 +204,7 @@ WORD_JOINER = "\u2060"  # zero width, no glyph needed (HarfBuzz drops it), forbi
 
 def nobreak_pdf(text: str, phrase_width: float | None = None, bold: bool = False) -> str:
     """`text` with kept stretches made unbreakable for WeasyPrint: no-break spaces, and word
-    joiners after "/" and around "-" (characters, not <span>s: a nowrap span per number made
+    joiners after "/" and ".", around "-" (characters, not <span>s: a nowrap span per number made
     the 2,000-task appendix lay out 40 % slower)."""
     text = str(text)
     out, pos = [], 0
@@ -216,6 +217,8 @@ def nobreak_pdf(text: str, phrase_width: float | None = None, bold: bool = False
                 out.append("/" + WORD_JOINER)
             elif ch == "-":
                 out.append(WORD_JOINER + "-" + WORD_JOINER)
+            elif ch == ".":
+                out.append("." + WORD_JOINER)
             else:
                 out.append(ch)
         pos = end

@@ -313,12 +313,14 @@ class _WarningCollector(logging.Handler):
 
 def _weasyprint_pdf(html: str, variant: str, attachments, moment: datetime) -> tuple[bytes, int]:
     from weasyprint import HTML, Attachment  # slow import: only when rendering
+    from weasyprint.text.fonts import FontConfiguration
 
     logger = logging.getLogger("weasyprint")
     collector = _WarningCollector()
     logger.addHandler(collector)
+    fonts = FontConfiguration()
     try:
-        document = HTML(string=html, base_url=str(TEMPLATE_DIR) + os.sep).render()
+        document = HTML(string=html, base_url=str(TEMPLATE_DIR) + os.sep).render(font_config=fonts)
         document.metadata.created = document.metadata.modified = moment.isoformat()
         naive_utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
         files = [
@@ -330,6 +332,9 @@ def _weasyprint_pdf(html: str, variant: str, attachments, moment: datetime) -> t
         data = document.write_pdf(pdf_variant=variant, attachments=files)
     finally:
         logger.removeHandler(collector)
+        # WeasyPrint removes its /tmp/weasyprint-* folder of font files only in __del__, which a forked
+        # child (it ends with os._exit) or an object left to the garbage collector at exit never runs.
+        fonts.__del__()
     if collector.messages:
         raise PipelineError(
             "WeasyPrint báo lỗi khi dựng PDF: " + "; ".join(collector.messages[:3]))

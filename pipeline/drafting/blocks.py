@@ -19,6 +19,8 @@ SILENT_AGENCIES = "silent_agencies"
 DONE_AFTER_CUTOFF = "done_after_cutoff"
 DATE_AFTER_CUTOFF = "date_after_cutoff"   # printed text cites a day after the cut-off (FUTURE_DATE once issued)
 STATUS_BACKWARDS = "status_backwards"
+DEPENDENCY_PROPOSAL = "dependency_proposal"    # a wait on the Prime Minister offered as a request to him
+EXTENSION_REQUEST = "extension_request"        # a request for more time on the province's own plan, rerouted
 
 CHECKED_MARK = "Đã kiểm tra"   # written in «Ghi chú» by the clerk: the point is settled
 
@@ -90,6 +92,7 @@ class Draft:
     body: list            # Heading | Block | Figure, in reading order
     summaries: dict[str, Block]   # task id -> the appendix «Kết quả thực hiện» block
     charts: dict[str, dict] = field(default_factory=dict)   # the charts the Figure items show (plain data)
+    addressed: list[str] = field(default_factory=list)      # the ministries V addresses: each is in Nơi nhận
 
     @property
     def blocks(self) -> list[Block]:

@@ -15,8 +15,9 @@ from pipeline.drafting.body import draft_report, load_phrasebook
 from pipeline.drafting.body import subject as report_subject
 from pipeline.drafting.phrasebook import Phrasebook
 from pipeline.status.compare import Comparison
-from pipeline.status.merge import Merged
+from pipeline.status.merge import Merged, TaskStatus
 from pipeline.plan.periods import short_label
+from pipeline.text.vntext import fold
 from pipeline.plan.model import Master
 from pipeline.drafting.letterhead import DRAFT_BLANK, Issue, Signature, archive_record, day_text, frame, \
     recipient_lines
@@ -50,15 +51,19 @@ def _appendix_rows(master: Master, merged: Merged, draft: Draft, comparison: Com
         rows.append({
             "kind": "task", "tt": task.number, "content": task.content,
             "lead": lead + (f" ({task.lead_note})" if task.lead_note else ""),
-            "deadline": task.deadline_text, "status": _status_cell(merged.statuses[task.id].label, task.id, comparison),
+            "deadline": task.deadline_text, "status": _status_cell(merged.statuses[task.id], comparison),
             "result": draft.summaries[task.id].printed,
             "previous": comparison.previous_label(task.id) if comparison else "",
         })
     return rows
 
 
-def _status_cell(label: str, task_id: str, comparison: Comparison | None) -> str:
-    """The status at the cut-off, and beneath it the status in the previous period's record."""
+def _status_cell(st: TaskStatus, comparison: Comparison | None) -> str:
+    """The status at the cut-off, and beneath it when a done task was done («hoàn thành quý II/2022») or else
+    the status in the previous period's record."""
+    label, task_id = st.label, st.task_id
+    if st.done_before:
+        return f"{label}\n(hoàn thành {st.done_in})"
     before = comparison.previous_label(task_id) if comparison else ""
     if not before:
         return label
@@ -90,10 +95,21 @@ def _review(draft: Draft) -> list[dict]:
     return out
 
 
-def report_signature(config: PlanConfig) -> Signature:
+def draft_date(merged: Merged) -> date:
+    """A draft is dated by the reporting deadline (the 25th of the period's last month, FORMAT.md §5), and never
+    before the latest form it uses."""
+    due = date(merged.period.year, merged.period.last_month, 25)
+    return max([due, *merged.report_dates.values()])
+
+
+def report_signature(config: PlanConfig, addressed: list[str] = ()) -> Signature:
+    """`addressed`: the ministries the body's requests go to; each not yet in Nơi nhận is added after the
+    Government's recipients."""
+    listed = {fold(x) for x in (*config.recipients, *config.noi_nhan)}
+    extra = tuple(dict.fromkeys(a for a in addressed if fold(a) not in listed))
     return Signature(parent_lines=(), issuer_lines=config.issuer_header_lines, issuer_name=config.issuer_name,
                      notation=config.notation, place=config.place, authority_lines=config.signer_authority_lines,
-                     position=config.signer_position, name=config.signer_name, noi_nhan=config.noi_nhan,
+                     position=config.signer_position, name=config.signer_name, noi_nhan=extra + config.noi_nhan,
                      drafting_unit=config.drafting_unit, priority=config.priority)
 
 
@@ -107,8 +123,8 @@ def build_context(config: PlanConfig, master: Master, merged: Merged, issue: Iss
     draft = draft or draft_report(config, master, merged, phrasebook=pb, comparison=comparison,
                                   charts=report_charts(master, merged, comparison))
     subject = report_subject(config, period.label, pb)
-    sign = report_signature(config)
-    draft_month = date(period.year, period.last_month, 25)   # a draft is dated by the reporting deadline (FORMAT.md §5)
+    sign = report_signature(config, draft.addressed)
+    draft_month = draft_date(merged)
     recipients = list(config.recipients)
     return {
         "document": "bao-cao",

@@ -131,9 +131,16 @@ def issue_blockers(draft: Draft, editorial_name: str, problems: list[Problem] = 
     return found
 
 
-def refuse_if_blocked(blockers: list[Blocker], editorial_name: str) -> None:
+def blocker_line(b: Blocker, place=None) -> str:
+    """One blocker as the gate, the problem list and `tinh-hinh` print it: «where to act. [block] message»."""
+    return f"{place(b.code)}. [{b.code}] {b.message}" if place and b.code else str(b)
+
+
+def refuse_if_blocked(blockers: list[Blocker], editorial_name: str, place=None) -> None:
+    """`editorial_name`: the clerk's copy as the user finds it (input/<kỳ>/bien-tap.xlsx); `place(code)`: where to
+    settle a block's point in it (file, row, columns)."""
     if blockers:
-        lines = "\n".join(f"  - {b}" for b in blockers)
+        lines = "\n".join(f"  - {blocker_line(b, place)}" for b in blockers)
         raise PipelineError(f"Chưa thể lập bản phát hành: còn {len(blockers)} điểm làm thay đổi nội dung báo cáo "
                             f"chưa được xử lý. Sửa khối tương ứng hoặc ghi «Đã kiểm tra» ở dòng đầu cột «Ghi chú» "
                             f"trong {editorial_name} (hoặc sửa tệp được nêu), rồi chạy lại:\n{lines}")

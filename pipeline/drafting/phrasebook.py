@@ -5,6 +5,10 @@ A phrasebook is a TOML file of tables of strings; each string is a phrase with n
 file may use any of them, in any order, or none. `check_phrasebook` lists what is wrong with a
 file (a missing or unknown key, an unknown slot, a stray brace) in Vietnamese, so
 `make check-template` catches an edit before a report run does.
+
+A phrase that counts (a slot named `count`) has a zero form beside it, `<key>_zero`, with the same slots
+but the count: "" leaves the phrase out. `with_zero_forms` adds those keys to a contract, so a phrasebook
+without them fails the check; `Phrasebook.count` picks the form, so no sentence ever says «0 nhiệm vụ».
 """
 from __future__ import annotations
 
@@ -43,6 +47,20 @@ def read_phrases(path: Path) -> dict[str, object]:
         raise PipelineError(f"Sổ câu chữ «{Path(path).name}» viết sai cú pháp TOML: {exc}.") from None
 
 
+COUNT_SLOT = "count"
+ZERO_SUFFIX = "_zero"
+
+
+def with_zero_forms(required: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The contract with every counting phrase's zero form added beside it."""
+    out = {}
+    for key, slots in required.items():
+        out[key] = slots
+        if COUNT_SLOT in slots:
+            out[key + ZERO_SUFFIX] = tuple(s for s in slots if s != COUNT_SLOT)
+    return out
+
+
 def check_phrasebook(path: Path, required: dict[str, tuple[str, ...]]) -> list[str]:
     """Every problem of the file against the slots the code fills, one Vietnamese line each."""
     try:
@@ -51,7 +69,10 @@ def check_phrasebook(path: Path, required: dict[str, tuple[str, ...]]) -> list[s
         return [str(exc)]
     messages = []
     for key in required:
-        if key not in phrases:
+        if key not in phrases and key.endswith(ZERO_SUFFIX) and COUNT_SLOT in required.get(key[:-len(ZERO_SUFFIX)], ()):
+            messages.append(f"Thiếu câu «{key}»: câu «{key[:-len(ZERO_SUFFIX)]}» có số đếm {{count}}, nên cần dạng dùng "
+                            "khi số đếm bằng 0 (viết \"\" để bỏ câu).")
+        elif key not in phrases:
             messages.append(f"Thiếu câu «{key}».")
     for key, text in phrases.items():
         if key not in required:
@@ -89,3 +110,10 @@ class Phrasebook:
         if set(slots) != expected:  # a programming error, not a user's
             raise KeyError(f"phrase {key}: slots {sorted(slots)} != declared {sorted(expected)}")
         return self._phrases[key].format(**slots)
+
+    def count(self, key: str, n: int, **slots) -> str:
+        """A counting phrase: its zero form when `n` is 0 ("" = left out), else the phrase with `n` written out."""
+        from pipeline.text.vntext import format_number
+        if n == 0:
+            return self.say(key + ZERO_SUFFIX, **slots)
+        return self.say(key, count=format_number(n), **slots)

@@ -284,16 +284,18 @@ def _refill(follow: AgencyFollowUp, collection: Collection) -> Refill:
 
 
 def write_resend_form(path: Path, master: Master, period: Period, config, follow: AgencyFollowUp,
-                      collection: Collection, generated_at: datetime, carried: Carried | None = None) -> Path:
+                      collection: Collection, generated_at: datetime, carried: Carried | None = None,
+                      deadline=None) -> Path:
     """The agency's phiếu to send back (see the module docstring); `master` is the plan in force,
-    `config` the PlanConfig, `carried` the previous period's answers (used for a silent agency only)."""
+    `config` the PlanConfig, `carried` the previous period's answers (used for a silent agency only),
+    `deadline` the công văn's reply-by date (told in «Hướng dẫn»)."""
     agency = follow.agency
     tasks = master.tasks_of(agency.code)
     plan = (config.plan_number, L.plan_fingerprint(config.plan_number, master.plan_task_ids))
     if follow.silent or not follow.file:
         wb = build_workbook(agency, tasks, period, generated_at, plan_ref=plan_reference(config), plan=plan,
-                            carried=carried)
+                            carried=carried, deadline=deadline)
     else:
         wb = build_workbook(agency, tasks, period, generated_at, plan_ref=plan_reference(config), plan=plan,
-                            refill=_refill(follow, collection))
+                            refill=_refill(follow, collection), deadline=deadline)
     return save_workbook_stable(wb, path)

@@ -1,8 +1,10 @@
 """Who must be chased before the report can go out, and for what (pure data from one collection).
 
 Per lead agency, after `collect` and `merge` of a period:
-- silent: no accepted form (nothing sent, or every file it sent refused: `refused_files` says why);
-- unreported: tasks it leads with no accepted row from it (a silent agency: all of them);
+- silent: no accepted form (nothing sent, or every file it sent refused: `refused_files` says why), while
+  it leads tasks not done yet (an agency whose every task was done in an earlier period has nothing to send);
+- unreported: tasks it leads with no accepted row from it, but for those done in an earlier period (done
+  stays done: they are never asked again);
 - rejected: rows of its form that were refused, each with the cells at fault and why;
 - due_soon: tasks it leads, not done at the cut-off, whose deadline in force falls within
   `days` days after the anchor date (by default the cut-off day: the chase follows the cut-off);
@@ -59,6 +61,7 @@ class AgencyFollowUp:
     rejected: list[RejectedRow] = field(default_factory=list)
     due_soon: list[DueTask] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    all_done: bool = False                    # sent nothing, and every task it leads was done in an earlier period
 
     @property
     def missing(self) -> list[str]:
@@ -116,13 +119,14 @@ def find_follow_up(master: Master, merged: Merged, collection: Collection, probl
         agency = master.agencies[code]
         tasks = master.tasks_of(code)
         winner = accepted_file.get(code)
-        silent = code not in collection.reported_agencies
+        silent = code in merged.missing_agencies
         follow = AgencyFollowUp(agency=agency, tasks=tasks, silent=silent,
                                 file=winner.name if winner and not silent else "",
                                 report_date=winner.report_date if winner and not silent else None)
+        follow.all_done = code in merged.nothing_due
         follow.refused_files = [(f.name, f.reason) for f in collection.files
                                 if f.agency == code and f.outcome == "rejected"]
-        follow.unreported = [t.id for t in tasks if (code, t.id) not in answered]
+        follow.unreported = [t.id for t in tasks if (code, t.id) not in answered and not merged.statuses[t.id].done_before]
         if not silent and len(rejected):
             mine = rejected[(rejected["agency"] == code) & (rejected["file"] == follow.file)
                             & ~rejected["file"].isin(superseded)]

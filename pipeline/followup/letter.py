@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from pipeline.drafting.body import short_name
+from pipeline.drafting.names import short_name
 from pipeline.drafting.letterhead import Issue, Signature, archive_record, frame, recipient_lines
 from pipeline.drafting.phrasebook import Phrasebook
 from pipeline.errors import PipelineError
 from pipeline.followup.findings import AgencyFollowUp, FollowUp
 from pipeline.plan.config import PlanConfig
+from pipeline.plan import periods
 from pipeline.plan.model import Master
-from pipeline.text.vntext import format_date_short
+from pipeline.text.vntext import deadline_words, format_date_short
 
 DOCUMENT = "cong-van"
 PHRASEBOOK = Path(__file__).resolve().parents[2] / "templates" / "phrasebook" / "cong-van.toml"
@@ -37,11 +38,12 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "missing_rows": ("count", "tasks"),
     "due_tasks": ("count", "tasks", "window_end"),
     "task": ("id", "name"),
+    "task_code": ("id",),
     "due_task": ("id", "name", "deadline", "due"),
+    "due_task_code": ("id", "deadline", "due"),
     "resend": (),
     "closing": ("answer_by", "recipient"),
 }
-REPORT_DUE_DAY = 25   # a provincial report reaches the Government by the 25th of the period's last month
 
 
 def load_phrasebook(path: Path = PHRASEBOOK) -> Phrasebook:
@@ -61,13 +63,13 @@ def letter_dates(config: PlanConfig, follow: FollowUp, issue: Issue | None, answ
     Refused (one sentence): a reply-by date on or before the letter's date (or, for a draft, the cut-off),
     or an issue date before the cut-off."""
     period = follow.period
-    report_due = date(period.year, period.last_month, REPORT_DUE_DAY)
+    report_due = periods.report_due(period)
     letter = issue.date if issue else period.end + timedelta(days=1)
     if issue and issue.date <= period.end:
         raise PipelineError(f"Ngày ban hành công văn {format_date_short(issue.date)} không sau ngày chốt số liệu "
                             f"{format_date_short(period.end)}: công văn đôn đốc được gửi sau ngày chốt.")
     given = answer_by is not None
-    answer_by = answer_by or report_due - timedelta(days=config.follow_up.answer_days)
+    answer_by = answer_by or config.submission_deadline(period)   # the report judges «gửi chậm» by the same day
     floor = issue.date if issue else period.end
     if answer_by <= floor:
         what = f"ngày ban hành {format_date_short(floor)}" if issue else f"ngày chốt số liệu {format_date_short(floor)}"
@@ -78,7 +80,15 @@ def letter_dates(config: PlanConfig, follow: FollowUp, issue: Issue | None, answ
 
 
 def _task_ref(pb: Phrasebook, master: Master, task_id: str) -> str:
-    return pb.say("task", id=task_id, name=short_name(master.task(task_id)))
+    name = short_name(master.task(task_id))
+    return pb.say("task_code", id=task_id) if name == task_id else pb.say("task", id=task_id, name=name)
+
+
+def _due_ref(pb: Phrasebook, master: Master, d) -> str:
+    name, due = short_name(master.task(d.task_id)), format_date_short(d.due)
+    if name == d.task_id:
+        return pb.say("due_task_code", id=d.task_id, deadline=deadline_words(d.deadline_text), due=due)
+    return pb.say("due_task", id=d.task_id, name=name, deadline=deadline_words(d.deadline_text), due=due)
 
 
 def _agency_points(pb: Phrasebook, master: Master, follow: FollowUp, agency: AgencyFollowUp) -> list[str]:
@@ -102,8 +112,7 @@ def _agency_points(pb: Phrasebook, master: Master, follow: FollowUp, agency: Age
             out.append(pb.say("missing_rows", count=len(agency.missing),
                               tasks="; ".join(_task_ref(pb, master, t) for t in agency.missing)))
     if agency.due_soon:
-        tasks = [pb.say("due_task", id=d.task_id, name=short_name(master.task(d.task_id)), deadline=d.deadline_text,
-                        due=format_date_short(d.due)) for d in agency.due_soon]
+        tasks = [_due_ref(pb, master, d) for d in agency.due_soon]
         out.append(pb.say("due_tasks", count=len(tasks), tasks="; ".join(tasks),
                           window_end=format_date_short(follow.window_end)))
     return out
@@ -118,8 +127,8 @@ def _heading(text: str) -> dict:
 
 
 def _status_line(pb: Phrasebook, follow: FollowUp) -> str:
-    leads = len(follow.agencies)
-    received = sum(not a.silent for a in follow.agencies)
+    leads = sum(not a.all_done for a in follow.agencies)   # an agency with every task done has nothing to send
+    received = sum(not a.silent and not a.all_done for a in follow.agencies)
     clauses = []
     silent = sum(a.silent for a in follow.agencies)
     faulty = sum((not a.silent) and a.must_send for a in follow.agencies)

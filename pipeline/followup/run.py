@@ -44,11 +44,12 @@ class FollowUpResult:
 
 def build_follow_up(config_path: Path, period_code: str, output_root: Path, input_dir: Path | None = None,
                     issue: Issue | None = None, answer_by: date | None = None, days: int | None = None,
-                    replace_issued: bool = False, today: date | None = None, with_pdf: bool = True) -> FollowUpResult:
+                    replace_issued: bool = False, today: date | None = None, with_pdf: bool = True,
+                    on_file=None) -> FollowUpResult:
     from pipeline.collection.collect import collect
     from pipeline.status.merge import merge
-    from pipeline.report import (carried_of, file_records, load_inputs, manifest_inputs, previous_record,
-                                 silent_agency_problems)
+    from pipeline.report import (accepted_before, carried_of, file_records, latest_record, load_inputs,
+                                 manifest_inputs, previous_record, silent_agency_problems)
 
     config, plan, period = load_inputs(config_path, period_code)
     if issue and issue.date > period.end:   # on or before the cut-off: letter_dates says it in the letter's words
@@ -60,8 +61,13 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
     base = Path(output_root) / period.code / FOLDER
     out.check_no_overlap(base, protected)
     collection = collect(folder, master, period, today=today, plan_number=config.plan_number,
-                         plan_date=config.plan_date, ignore=(EDITORIAL_FILE,))
-    merged = merge(master, period, collection.rows, collection.reported_agencies)
+                         plan_date=config.plan_date, ignore=(EDITORIAL_FILE,), on_file=on_file)
+    history = Path(output_root) / HISTORY_FILE
+    earlier: list[Problem] = []
+    previous = previous_record(config, plan, period, history, earlier)
+    # tasks done in an earlier period stay done: their agencies are not chased for them
+    merged = merge(master, period, collection.rows, collection.reported_agencies,
+                   accepted_before(history, period, previous))
     problems = [*master.warnings, *collection.problems,   # e.g. a malformed e-mail address in the registry
                 *silent_agency_problems(master, merged, folder)]
     follow = find_follow_up(master, merged, collection, problems, anchor=period.end,
@@ -72,7 +78,8 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
     context = build_letter_context(config, master, follow, dates, issue)
     with out.period_run(base, f"Việc đôn đốc kỳ {period.code}", protected,
                         issue.number if issue else None, replace_issued) as run:
-        carried = carried_of(previous_record(config, plan, period, Path(output_root) / HISTORY_FILE, problems)) \
+        problems += earlier
+        carried = carried_of(previous or latest_record(history, period)) \
             if any(a.silent for a in follow.concerned) else None
         with out.environment_errors(run.period_dir), out.staging(run.period_dir) as tmp_dir:
             outputs, mail_problems = _write(tmp_dir, config, master, period, collection, follow, context, dates,
@@ -138,7 +145,7 @@ def _write(tmp_dir: Path, config, master, period, collection, follow: FollowUp, 
         attachments = [(f"{base}.pdf", outputs["pdf"])] if with_pdf else [(f"{base}.docx", outputs["docx"])]
         if agency.must_send:
             form = write_resend_form(tmp_dir / names["form"], master, period, config, agency, collection, generated,
-                                     carried if agency.silent else None)
+                                     carried if agency.silent else None, deadline=dates.answer_by)
             sheet = write_problem_workbook(tmp_dir / names["problems"], agency, period, config.plan_number, stamp)
             outputs[f"{code}:form"], outputs[f"{code}:problems"] = form, sheet
             # attached under the names the agency knows: its form's usual name (make templates)

@@ -29,6 +29,9 @@ _TYPE_WORDS = {str: "một chuỗi chữ", date: "một ngày (dạng 2022-05-09
                list: "một danh sách chuỗi [\"…\", \"…\"]"}
 
 
+DEFAULT_ANSWER_DAYS = 5   # forms are due this many days before the report (the 25th of the period's last month)
+
+
 @dataclass(frozen=True)
 class FollowUpConfig:
     """Who sends the công văn đôn đốc, under which notation and signature, and its time limits."""
@@ -72,6 +75,11 @@ class PlanConfig:
     signer_name: str
     raw: dict
     follow_up: FollowUpConfig | None = None
+
+    def submission_deadline(self, period) -> date:
+        """The day the agencies' forms are due for `period` ([don_doc] answer_days before the report is due)."""
+        from pipeline.plan.periods import submission_deadline
+        return submission_deadline(period, self.follow_up.answer_days if self.follow_up else DEFAULT_ANSWER_DAYS)
 
     @property
     def input_dir(self) -> Path:
@@ -178,7 +186,7 @@ def _follow_up(path: Path, table, v: dict) -> FollowUpConfig:
         "issuer_name": issuer["name"], "parent_lines": [], "header_lines": issuer["header_lines"],
         "notation": f"UBND-{report['drafting_unit']}", "noi_nhan": [], "drafting_unit": report["drafting_unit"],
         "authority_lines": signer["authority_lines"], "position": signer["position"], "name": signer["name"],
-        "sender_unit": f"Văn phòng {issuer['name']}", "email": "", "answer_days": 5, "due_soon_days": 30,
+        "sender_unit": f"Văn phòng {issuer['name']}", "email": "", "answer_days": DEFAULT_ANSWER_DAYS, "due_soon_days": 30,
         "priority": report["priority"],
     }
     got = {}

@@ -5,7 +5,8 @@ Sheet "Nhiệm vụ" (row 1 = header, one row per leaf task, in appendix order),
   A "Mã" (task id: "I.1", "II.4", "III.4.1") | B "Phần" ("I"|"II"|"III") | C "Tên phần" (section title, upper case as in the appendix) |
   D "TT" (number as printed: "1", "4.1") | E "Nhóm" (parent group text for sub-items, e.g. "Về mở cửa khẩu phụ tuyến biên giới" for III.4.1/III.4.2; empty otherwise) |
   F "Nội dung" | G "Cơ quan chủ trì" (agency codes separated by "; ", e.g. "BCHQS; BDBP; CA") | H "Ghi chú chủ trì" (qualifier written with the leads, e.g. "theo chức năng, nhiệm vụ của ngành"; empty mostly) |
-  I "Cơ quan phối hợp" (text as written) | J "Thời hạn" (as written: "Quý II/2022") | K "Sản phẩm"
+  I "Cơ quan phối hợp" (text as written) | J "Thời hạn" (as written: "Quý II/2022") | K "Sản phẩm" |
+  optional, by title after K: "Chủ trì gọi chung" (the co-leads as one actor in the report, «Lực lượng vũ trang tỉnh»)
 Sheet "Cơ quan": A "Mã" | B "Tên chính thức" | C "Tên ngắn" | D "Tên gọi khác" (aliases separated by "; ") |
   E "Thư điện tử" (optional column: the agency's one official address; a malformed one is a warning and is not used)
 Sheet "Đính chính" (corrections of scanning errors): A "Vị trí" (e.g. "Nhiệm vụ III.1, cột Nội dung") | B "Nguyên văn" (the erroneous fragment exactly as in the scan) | C "Đã sửa" | D "Ghi chú"
@@ -41,6 +42,7 @@ TASK_COLUMNS = ["Mã", "Phần", "Tên phần", "TT", "Nhóm", "Nội dung", "C�
 AGENCY_COLUMNS = ["Mã", "Tên chính thức", "Tên ngắn", "Tên gọi khác"]
 EMAIL_COLUMN = "Thư điện tử"    # optional, after the required ones: registries without it still load
 CORRECTION_COLUMNS = ["Vị trí", "Nguyên văn", "Đã sửa", "Ghi chú"]
+LEADS_AS_COLUMN = "Chủ trì gọi chung"   # optional: how the report names a task's co-leads as one actor
 ADJUSTMENT_SHEET = "Điều chỉnh"
 ADJUSTMENT_COLUMNS = ["Mã nhiệm vụ", "Loại điều chỉnh", "Thời hạn mới", "Số văn bản", "Ngày văn bản",
                       "Cơ quan ban hành", "Ghi chú"]
@@ -279,7 +281,7 @@ def load_master(path: Path | str) -> Master:
     wb = _open(path)
     tasks: list[Task] = []
     seen: dict[str, int] = {}
-    for row, c in _rows(wb, path, TASK_SHEET, TASK_COLUMNS, problems):
+    for row, c in _rows(wb, path, TASK_SHEET, TASK_COLUMNS, problems, optional=(LEADS_AS_COLUMN,)):
         def bad(column: str, message: str) -> None:
             problems.add(path.name, message, sheet=TASK_SHEET, row=row, column=column)
 
@@ -313,6 +315,7 @@ def load_master(path: Path | str) -> Master:
             id=task_id, section=section, section_title=c["Tên phần"], number=c["TT"], group=c["Nhóm"],
             content=c["Nội dung"], lead_codes=leads, lead_note=c["Ghi chú chủ trì"],
             coordinators=c["Cơ quan phối hợp"], deadline=deadline, product=c["Sản phẩm"], order=len(tasks),
+            leads_as=c[LEADS_AS_COLUMN],
         ))
     adjustments = load_adjustments(wb, path, {t.id: t for t in tasks}, problems)
     wb.close()

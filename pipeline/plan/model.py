@@ -75,6 +75,7 @@ class Task:
     deadline: Deadline
     product: str
     order: int = 0           # position in the appendix
+    leads_as: str = ""       # co-leads named as one actor in the report («Lực lượng vũ trang tỉnh»); "" = by name
     extension: Adjustment | None = None   # the extension in force at the period's cut-off
 
     @property
@@ -84,9 +85,10 @@ class Task:
     @property
     def deadline_text(self) -> str:
         """The deadline as the report prints it: the plan's, and the extension in force if any."""
+        from pipeline.text.vntext import deadline_words
         if not self.extension:
             return self.deadline.text
-        return (f"{self.deadline.text}, đã được gia hạn đến {self.extension.deadline.text} "
+        return (f"{self.deadline.text}, đã được gia hạn đến {deadline_words(self.extension.deadline.text)} "
                 f"({self.extension.citation})")
 
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from pipeline.errors import PipelineError
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+REPORT_DUE_DAY = 25   # a provincial report reaches the Government by the 25th of the period's last month
 
 
 @dataclass(frozen=True)
@@ -21,9 +22,19 @@ class Period:
     last_month: int  # the period's last calendar month (the report goes out that month)
 
     @property
+    def closes(self) -> date:
+        """The period's own last day (30/9 for quý III): the report goes out before it; tasks due by then are
+        this period's to finish."""
+        return _month_end(self.year, self.last_month)
+
+    @property
     def window_text(self) -> str:
         from pipeline.text.vntext import format_date_short
         return f"từ {format_date_short(self.start)} đến {format_date_short(self.end)}"
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
 
 def _quarter(year: int, q: int) -> Period:
@@ -80,3 +91,26 @@ def short_label(period: Period, beside: Period) -> str:
     if period.year == beside.year and period.label.endswith(suffix):
         return period.label.removesuffix(suffix)
     return period.label
+
+
+def compact_label(period: Period) -> str:
+    """«quý II/2022» for a quarter (as a table cell says when something happened); other periods: their label."""
+    if period.kind == "quarter":
+        return f"quý {_ROMAN[period.last_month // 3]}/{period.year}"
+    return period.label
+
+
+def report_due(period: Period) -> date:
+    """The day the province's report is due (FORMAT.md §5)."""
+    return date(period.year, period.last_month, REPORT_DUE_DAY)
+
+
+def submission_deadline(period: Period, answer_days: int) -> date:
+    """The day the agencies' forms are due: `answer_days` before the report is due. The one rule for "on time"
+    between documents: the công văn's reply-by date, and the report's «gửi chậm» (a form dated after it)."""
+    return report_due(period) - timedelta(days=answer_days)
+
+
+def sent_late(report_date: date | None, deadline: date) -> bool:
+    """A form dated after the submission deadline was sent late (an undated form is not judged)."""
+    return report_date is not None and report_date > deadline

@@ -11,19 +11,24 @@ Status words are those of FORMAT.md §6. Rules (decided here, written in the REA
 - no fixed deadline (Thường xuyên, Hàng năm, …): "thực hiện thường xuyên", never late;
 - the deadline is the one in force at the cut-off (an extension decided by then counts: `Master.as_of`);
 - no lead agency sent a row for the task: "chưa báo cáo"; some leads reported: judged on the
-  facts reported, the silent leads named in the task's results.
+  facts reported, the silent leads named in the task's results;
+- done is cumulative (`Completion`): a completion accepted in an earlier period stays, with its date, its
+  leads' answers and its on-time/late judgement, whether the leads are silent, send the locked row back or
+  leave it out; a form that now says "not done" does not undo it (`TaskStatus.contradicted`, a point for
+  the clerk). Only an undated completion changes: it takes the date a lead gives later.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Mapping
 
 import pandas as pd
 
 from pipeline.collection.collect import ROW_COLUMNS
 from pipeline.plan.master import Master
 from pipeline.collection.sheet_layout import PROPOSAL_TO_PROVINCE, STATUS_DONE
-from pipeline.plan.periods import Period
+from pipeline.plan.periods import Period, compact_label, parse_period
 from pipeline.text.vntext import fold
 
 
@@ -91,10 +96,26 @@ class LeadReport:
     sheet: str = ""
     row: int | None = None
     done_at_cutoff: bool = False   # reported done, with no completion date after the cut-off
+    carried_from: str = ""         # period code: not reported now, its answer is the one its completion was accepted on
 
     @property
     def done_after_cutoff(self) -> bool:
-        return self.status == STATUS_DONE and not self.done_at_cutoff
+        return self.reported and self.status == STATUS_DONE and not self.done_at_cutoff
+
+    @property
+    def has_answer(self) -> bool:
+        """An answer to show: reported in this period, or the accepted completion's answer."""
+        return self.reported or bool(self.carried_from)
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A task's completion as accepted in a period (`period_code`); it stays accepted in every later one.
+    `answers`: lead agency code -> its answer then (.status, .completed_on, .progress, .results, .output_doc)."""
+    period_code: str
+    status: str                 # one of DONE_STATUSES
+    completed_on: date | None
+    answers: Mapping[str, object] = field(default_factory=dict, hash=False)
 
 
 @dataclass
@@ -103,10 +124,31 @@ class TaskStatus:
     status: str                       # one of STATUS_ORDER
     completed_on: date | None
     leads: list[LeadReport]
+    earlier: Completion | None = None   # accepted in an earlier period: this status keeps it
+    contradicted: bool = False          # kept done while a lead's form now says it is not done
 
     @property
     def label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def done_before(self) -> bool:
+        """Done in an earlier period (the status is that period's, not this period's forms')."""
+        return self.earlier is not None and self.status in DONE_STATUSES
+
+    @property
+    def done_in(self) -> str:
+        """«quý II/2022»: the period whose report accepted the completion kept here ("" when done now or not done)."""
+        return compact_label(parse_period(self.earlier.period_code)) if self.done_before else ""
+
+    def completion(self, period_code: str) -> Completion | None:
+        """The completion in force after this period (None: not done)."""
+        if self.status not in DONE_STATUSES:
+            return None
+        if self.earlier and (self.earlier.status, self.earlier.completed_on) == (self.status, self.completed_on):
+            return self.earlier
+        return Completion(self.earlier.period_code if self.earlier else period_code, self.status, self.completed_on,
+                          {l.agency: l for l in self.leads if l.has_answer})
 
 
 @dataclass
@@ -132,10 +174,11 @@ class Merged:
     by_section: pd.DataFrame            # rows: section, columns: statuses + total
     by_agency: pd.DataFrame             # rows: lead agency code
     reported_agencies: list[str]
-    missing_agencies: list[str]
+    missing_agencies: list[str]         # sent nothing, and have tasks not done yet
     difficulties: list[Attributed] = field(default_factory=list)
     proposals: list[Attributed] = field(default_factory=list)
     report_dates: dict[str, date] = field(default_factory=dict)   # agency code -> its form's report date
+    nothing_due: list[str] = field(default_factory=list)   # sent nothing, every task done in an earlier period
 
 
 def _none(value):
@@ -174,7 +217,24 @@ def _text(value) -> str:
     return str(value) if value is not None else ""
 
 
-def merge(master: Master, period: Period, rows: pd.DataFrame, reported_agencies) -> Merged:
+def _keep(status: str, leads: list[LeadReport], earlier: Completion) -> tuple[str, date | None, bool]:
+    """(status, completion date, contradicted) once an earlier completion is taken into account."""
+    reported = [l for l in leads if l.reported]
+    contradicted = any(not l.done_at_cutoff for l in reported)
+    if status in (DONE_ON_TIME, DONE_LATE) and earlier.status == DONE_UNDATED:
+        return status, max(l.completed_on for l in reported if l.completed_on), False   # the date given now
+    for lead in leads:   # a silent lead, or its row left out: its answer is the one accepted then
+        answer = earlier.answers.get(lead.agency)
+        if not lead.reported and answer is not None:
+            lead.status, lead.completed_on, lead.progress = answer.status, answer.completed_on, answer.progress
+            lead.results, lead.output_doc = answer.results or "", answer.output_doc or ""
+            lead.carried_from, lead.done_at_cutoff = earlier.period_code, True
+    return earlier.status, earlier.completed_on, contradicted
+
+
+def merge(master: Master, period: Period, rows: pd.DataFrame, reported_agencies,
+          accepted: Mapping[str, Completion] | None = None) -> Merged:
+    """`accepted`: task id -> its completion accepted in an earlier period (PeriodRecord.accepted)."""
     rows = rows.reindex(columns=ROW_COLUMNS) if not rows.empty else pd.DataFrame(columns=ROW_COLUMNS)
     tasks = pd.DataFrame(
         [{"task_id": t.id, "section": t.section, "order": t.order, "lead_codes": t.lead_codes,
@@ -214,7 +274,13 @@ def merge(master: Master, period: Period, rows: pd.DataFrame, reported_agencies)
         finished = None
         if status in (DONE_ON_TIME, DONE_LATE):
             finished = max(l.completed_on for l in leads)
-        statuses[task.id] = TaskStatus(task.id, status, finished, leads)
+        earlier = (accepted or {}).get(task.id)
+        contradicted = False
+        if earlier is not None and earlier.status in DONE_STATUSES:
+            status, finished, contradicted = _keep(status, leads, earlier)
+        else:
+            earlier = None
+        statuses[task.id] = TaskStatus(task.id, status, finished, leads, earlier, contradicted)
 
     tasks["status"] = tasks["task_id"].map(lambda i: statuses[i].status)
     by_status = {s: int((tasks["status"] == s).sum()) for s in STATUS_ORDER}
@@ -235,10 +301,12 @@ def merge(master: Master, period: Period, rows: pd.DataFrame, reported_agencies)
             report_dates.setdefault(agency, _as_date(when))
 
     leads_in_order = master.lead_codes()
+    nothing_due = [c for c in leads_in_order if c not in reported
+                   and all(statuses[t.id].done_before for t in master.tasks_of(c))]
     return Merged(
         period=period, tasks=tasks, statuses=statuses, by_status=by_status, by_section=by_section,
         by_agency=by_agency,
         reported_agencies=[c for c in leads_in_order if c in reported],
-        missing_agencies=[c for c in leads_in_order if c not in reported],
-        difficulties=_gather(diffs), proposals=_gather(props), report_dates=report_dates,
+        missing_agencies=[c for c in leads_in_order if c not in reported and c not in nothing_due],
+        difficulties=_gather(diffs), proposals=_gather(props), report_dates=report_dates, nothing_due=nothing_due,
     )

@@ -429,3 +429,18 @@ def end_sentence(s: str) -> str:
     """The text with a full stop, unless it already ends with a sentence mark."""
     s = s.strip()
     return s if not s or s.endswith((".", "!", "?", "…", ";", ":")) else s + "."
+
+
+# The words a deadline is written with (Quý II/2022, Tháng 9/2022, Giai đoạn 2021 - 2025, Thường xuyên …).
+_DEADLINE_WORD = re.compile(r"(?<![\w/])(Quý|Tháng|Năm|Giai đoạn|Thường xuyên|Hàng năm|Hằng năm|Theo)(?=\s|$)")
+
+
+def deadline_words(text: str) -> str:
+    """A deadline quoted inside a sentence: its words in lower case ("quá thời hạn tháng 6/2022", "đến quý IV/2022");
+    numbers, Roman numerals and proper names (Thủ tướng) stay as written. The one helper every quoted deadline uses."""
+    return _DEADLINE_WORD.sub(lambda m: m.group(1).lower(), nfc(text))
+
+
+def upper_first(s: str) -> str:
+    """A phrase put at the start of a sentence."""
+    return s[:1].upper() + s[1:]
