@@ -38,6 +38,7 @@ FOOTER_PT = 10            # printed size of the footer
 LINE_FACTOR = 1.15        # line pitch / font size (LibreOffice: 1.11, a little room for Excel)
 ROW_PAD = 4               # pt above and below the lines of a row
 CELL_PAD = 4              # pt of a column's width not available to text (LibreOffice: about 2)
+WRAP_SAFETY = 0.97        # share of a cell's width counted on when wrapping (viewers measure a little wider)
 MAX_ROW_HEIGHT = 409      # Excel's limit
 TOKEN_CAP = 26            # columns widen for a word up to this many units; a longer token may break
 PERMILLE_FORMAT = '0","0"%"'   # 875 prints «87,5%» whatever the viewer's locale
@@ -304,7 +305,9 @@ def _heights(g: _Grid) -> dict[int, tuple[float, int]]:
     for cell, lk, text in g.cells:
         size = lk.size or g.body_size
         end_col, end_row = g.spans.get((cell.row, cell.column), (cell.column, cell.row))
-        lines = wrapped_lines(text, g.span_width_pt(cell) - CELL_PAD, size, lk.bold, lk.italic) if lk.wraps else 1
+        # 3 % short of the width: a line that only just fits in our measure may not in the viewer's
+        lines = wrapped_lines(text, g.span_width_pt(cell) * WRAP_SAFETY - CELL_PAD, size, lk.bold, lk.italic) \
+            if lk.wraps else 1
         need = (lines * size * LINE_FACTOR + ROW_PAD) / (end_row - cell.row + 1)
         for r in range(cell.row, end_row + 1):
             if need > heights.get(r, (0, 0))[0]:
