@@ -155,9 +155,9 @@ def test_difficulties_name_their_task_and_lead(case):
     _, _, ctx = case
     iv = _section(ctx, "IV. KHÓ KHĂN, VƯỚNG MẮC", "V. ĐỀ XUẤT, KIẾN NGHỊ")
     assert iv == [
-        "- Đối với nhiệm vụ III.5.2 (trong thời gian chờ điều chuyển tài sản, đồng ý về nguyên tắc giao…; "
+        "- Đối với nhiệm vụ III.5.2 (cải tạo đoạn tuyến Quốc lộ 80 bằng ngân sách địa phương; "
         "Sở Giao thông vận tải): chưa có quyết định điều chuyển tài sản.",
-        "- Đối với nhiệm vụ III.6 (về đầu tư cầu Đông Hồ, thành phố Hà Tiên; Sở Giao thông vận tải): chưa bố trí được 50% "
+        "- Đối với nhiệm vụ III.6 (đầu tư cầu Đông Hồ; Sở Giao thông vận tải): chưa bố trí được 50% "
         "vốn Trung ương."]
 
 

@@ -21,12 +21,12 @@ from pipeline.drafting.voice import Voiced, voice
 from pipeline.drafting.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                             OPEN_IN_TIME, OPEN_OVERDUE, STATUS_DONE, Attributed, LeadReport, Merged, split_items)
 from pipeline.plan.model import ADD, EXTEND, Master, Task
+from pipeline.plan.names import short_name
 from pipeline.plan.periods import following_window
 from pipeline.collection.sheet_layout import PROPOSAL_TO_MINISTRY, PROPOSAL_TO_PM, PROPOSAL_TO_PROVINCE
 from pipeline.text.vntext import end_sentence, fold, format_date_short, format_number, format_percent, lower_first
 
 PHRASEBOOK = Path(__file__).resolve().parents[2] / "templates" / "phrasebook" / "bao-cao.toml"
-SHORT_NAME_WORDS = 14
 
 # The slots the drafting fills, per phrase: the contract with the phrasebook file.
 PHRASES: dict[str, tuple[str, ...]] = {
@@ -91,6 +91,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "next.silent": ("agencies",),
     "task.ref": ("id", "name"),
     "task.ref_lead": ("id", "name", "lead"),
+    "task.ref_code": ("id",),
+    "task.ref_lead_code": ("id", "lead"),
     "summary.product": ("product",),
     "summary.completed": ("date",),
     "summary.progress": ("progress",),
@@ -101,18 +103,12 @@ PHRASES: dict[str, tuple[str, ...]] = {
 
 # --------------------------------------------------------------------------- small wording helpers
 
-def short_name(task: Task) -> str:
-    """A task's name in a sentence: its first clause, cut at a word boundary."""
-    first = re.sub(r"^[-–•+]\s*", "", task.content.strip().splitlines()[0].strip())
-    first = re.split(r"(?<=[^\d])[.;:](?:\s|$)", first, maxsplit=1)[0].strip().rstrip(".;:,")
-    first = first.split(" (")[0]   # a parenthesis of the task's text would nest in the reference
-    words = first.split()
-    if len(words) > SHORT_NAME_WORDS:
-        cut = words[:SHORT_NAME_WORDS]
-        while cut and fold(cut[-1]) in ("và", "của", "các", "cho", "để", "với", "trong", "tại", "về", "theo"):
-            cut.pop()
-        first = " ".join(cut).rstrip(",;") + "…"
-    return first[:1].lower() + first[1:] if first[1:2].islower() else first
+def _task_ref(pb: Phrasebook, task: Task, lead: str = "") -> str:
+    """A task in a sentence: its code and short name (and lead); the code alone when it has no name."""
+    name = short_name(task)
+    if name == task.id:
+        return pb.say("task.ref_lead_code", id=task.id, lead=lead) if lead else pb.say("task.ref_code", id=task.id)
+    return pb.say("task.ref_lead", id=task.id, name=name, lead=lead) if lead else pb.say("task.ref", id=task.id, name=name)
 
 
 def _join(items: list[str]) -> str:
@@ -151,9 +147,7 @@ class _Ctx:
         return _and([self.master.agencies[c].name for c in task.lead_codes])
 
     def ref(self, task: Task, with_lead: bool = False) -> str:
-        if with_lead:
-            return self.pb.say("task.ref_lead", id=task.id, name=short_name(task), lead=self.lead_names(task))
-        return self.pb.say("task.ref", id=task.id, name=short_name(task))
+        return _task_ref(self.pb, task, self.lead_names(task) if with_lead else "")
 
     def voiced(self, block: Block, text: str, agency: str, cited: str = "") -> str:
         """Agency text through the voice rules; every rewrite or withheld sentence becomes a point."""
@@ -452,7 +446,7 @@ def _tasks_of(c: _Ctx, item: Attributed) -> str:
     for task_id in item.task_ids:
         task = c.master.task(task_id)
         agencies = [c.master.agencies[a].name for t, a in item.sources if t == task_id]
-        refs.append(c.pb.say("task.ref_lead", id=task.id, name=short_name(task), lead=_and(agencies)))
+        refs.append(_task_ref(c.pb, task, _and(agencies)))
     return _join(refs)
 
 

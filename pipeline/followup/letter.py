@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from pipeline.drafting.body import short_name
+from pipeline.plan.names import short_name
 from pipeline.drafting.letterhead import Issue, Signature, archive_record, frame, recipient_lines
 from pipeline.drafting.phrasebook import Phrasebook
 from pipeline.errors import PipelineError
@@ -37,7 +37,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "missing_rows": ("count", "tasks"),
     "due_tasks": ("count", "tasks", "window_end"),
     "task": ("id", "name"),
+    "task_code": ("id",),
     "due_task": ("id", "name", "deadline", "due"),
+    "due_task_code": ("id", "deadline", "due"),
     "resend": (),
     "closing": ("answer_by", "recipient"),
 }
@@ -78,7 +80,15 @@ def letter_dates(config: PlanConfig, follow: FollowUp, issue: Issue | None, answ
 
 
 def _task_ref(pb: Phrasebook, master: Master, task_id: str) -> str:
-    return pb.say("task", id=task_id, name=short_name(master.task(task_id)))
+    name = short_name(master.task(task_id))
+    return pb.say("task_code", id=task_id) if name == task_id else pb.say("task", id=task_id, name=name)
+
+
+def _due_ref(pb: Phrasebook, master: Master, due) -> str:
+    name, deadline, on = short_name(master.task(due.task_id)), due.deadline_text, format_date_short(due.due)
+    if name == due.task_id:
+        return pb.say("due_task_code", id=due.task_id, deadline=deadline, due=on)
+    return pb.say("due_task", id=due.task_id, name=name, deadline=deadline, due=on)
 
 
 def _agency_points(pb: Phrasebook, master: Master, follow: FollowUp, agency: AgencyFollowUp) -> list[str]:
@@ -102,8 +112,7 @@ def _agency_points(pb: Phrasebook, master: Master, follow: FollowUp, agency: Age
             out.append(pb.say("missing_rows", count=len(agency.missing),
                               tasks="; ".join(_task_ref(pb, master, t) for t in agency.missing)))
     if agency.due_soon:
-        tasks = [pb.say("due_task", id=d.task_id, name=short_name(master.task(d.task_id)), deadline=d.deadline_text,
-                        due=format_date_short(d.due)) for d in agency.due_soon]
+        tasks = [_due_ref(pb, master, d) for d in agency.due_soon]
         out.append(pb.say("due_tasks", count=len(tasks), tasks="; ".join(tasks),
                           window_end=format_date_short(follow.window_end)))
     return out

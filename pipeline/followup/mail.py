@@ -21,7 +21,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from pipeline.archive.files import write_bytes_atomic
-from pipeline.drafting.body import short_name
+from pipeline.plan.names import short_name
 from pipeline.errors import WARNING, PipelineError, Problem
 from pipeline.followup.findings import AgencyFollowUp
 from pipeline.plan.master import AGENCY_SHEET, EMAIL_COLUMN, check_email
@@ -96,7 +96,8 @@ def _letter_reference(letter: dict) -> str:
 
 def _task_ref(follow: AgencyFollowUp, task_id: str) -> str:
     task = next((t for t in follow.tasks if t.id == task_id), None)
-    return f"{task_id} ({short_name(task)})" if task else task_id
+    name = short_name(task) if task else task_id
+    return task_id if name == task_id else f"{task_id} ({name})"
 
 
 def _fault_text(fault) -> str:

@@ -76,6 +76,7 @@ class Task:
     product: str
     order: int = 0           # position in the appendix
     extension: Adjustment | None = None   # the extension in force at the period's cut-off
+    short_name: str = ""     # «Tên gọn»: the officer's name for it in a sentence ("lập Quy hoạch tỉnh"); "" = none
 
     @property
     def deadline_in_force(self) -> Deadline:
