@@ -55,11 +55,13 @@ don-doc: setup
 check-template: setup
 	@$(PY) -m pipeline --config $(CONFIG) check-template
 
+# The import contract first (pyproject.toml: stages only look down), then the suite.
 test: setup-test
+	@$(VENV)/bin/lint-imports --no-cache --no-logo
 	@$(PY) -m pytest -q $(ARGS)
 
 bench: setup-test
-	@$(PY) -m pipeline.bench $(ARGS)
+	@$(PY) -m bench $(ARGS)
 
 # Only what the tool can rebuild: caches, build files, and in output/ the draft files listed by their
 # manifest (unchanged since written). Issued reports (phat-hanh/), phieu/ and foreign files stay.

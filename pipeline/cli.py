@@ -11,11 +11,7 @@ import traceback
 from datetime import date
 from pathlib import Path
 
-from pipeline.errors import PipelineError
-
-EXIT_OK = 0
-EXIT_PROBLEMS = 1      # the report was built, but the check list is not empty
-EXIT_FAILED = 2        # nothing could be built
+from pipeline.errors import EXIT_FAILED, PipelineError
 
 DEFAULT_CONFIG = Path("input/ke-hoach-112.toml")
 DEFAULT_OUTPUT = Path("output")

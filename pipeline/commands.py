@@ -5,9 +5,9 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.cli import EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS
+from pipeline.errors import EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS
 from pipeline.errors import PipelineError
-from pipeline.drafting.merge import STATUS_LABELS, STATUS_ORDER
+from pipeline.status.merge import STATUS_LABELS, STATUS_ORDER
 from pipeline.text.vntext import format_date_short, format_number
 
 
@@ -210,7 +210,7 @@ def cmd_check_template(args) -> int:
     from pipeline.documents.render_docx import DEFAULT_TEMPLATE, check_template
     from pipeline.report import load_inputs
     from pipeline.drafting.context import build_context
-    from pipeline.drafting.merge import merge
+    from pipeline.status.merge import merge
     import pandas as pd
 
     from pipeline.followup import letter

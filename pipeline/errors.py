@@ -12,6 +12,10 @@ class PipelineError(Exception):
     """A fatal, user-facing error. The message is Vietnamese and names the file/cell."""
 
 
+EXIT_OK = 0
+EXIT_PROBLEMS = 1      # the report was built, but the check list is not empty
+EXIT_FAILED = 2        # nothing could be built
+
 ERROR = "lỗi"          # the row or file is rejected
 WARNING = "cảnh báo"   # accepted, but a person should look
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.archive import outputs as out
-from pipeline.archive.files import file_record, portable_path, write_bytes_atomic, write_manifest
+from pipeline.files import file_record, portable_path, write_bytes_atomic, write_manifest
 from pipeline.plan.config import PlanConfig, load_config
 from pipeline.documents.consolidated import write_consolidated, write_problem_list
 from pipeline.drafting.context import Issue, build_context
@@ -16,14 +16,15 @@ from pipeline.drafting.blocks import Draft
 from pipeline.drafting.body import draft_report
 from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
 from pipeline.drafting.figures import report_charts
-from pipeline.drafting.editorial import apply_edits, read_edits, write_editorial
+from pipeline.drafting.editorial import apply_edits, read_edits
+from pipeline.documents.editorial_workbook import write_editorial
 from pipeline.drafting.issuing import check_cited_dates, check_issue_date, mark_done_after_issue, refuse_if_unsettled
 from pipeline.errors import WARNING, Problem
 from pipeline.archive.history import FILENAME as HISTORY_FILE
-from pipeline.archive.history import (Comparison, PeriodRecord, compare, previous_period, read_record, record_of,
-                              write_record)
+from pipeline.archive.history import previous_period, read_record, write_record
+from pipeline.status.compare import Comparison, PeriodRecord, compare, record_of
 from pipeline.plan.master import Master, load_master
-from pipeline.drafting.merge import Merged, merge
+from pipeline.status.merge import Merged, merge
 from pipeline.plan.periods import Period, parse_period
 
 
@@ -96,7 +97,7 @@ def manifest_inputs(files: list[dict]) -> list[dict]:
 def carried_of(record: PeriodRecord | None):
     """The previous period's answers to pre-fill an agency's form with (tasks done on time then are locked)."""
     from pipeline.collection.agency_workbook import Carried
-    from pipeline.drafting.merge import DONE_ON_TIME
+    from pipeline.status.merge import DONE_ON_TIME
 
     if record is None:
         return None

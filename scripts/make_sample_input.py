@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.collection import sheet_layout as L  # noqa: E402
 from pipeline.collection.agency_workbook import write_agency_workbooks  # noqa: E402
-from pipeline.bench_data import fill_workbook  # noqa: E402
+from bench.data import fill_workbook  # noqa: E402
 from pipeline.plan.config import load_config  # noqa: E402
 from pipeline.plan.master import load_master  # noqa: E402
 from pipeline.plan.periods import parse_period  # noqa: E402

@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from pipeline.collection import sheet_layout as L
 from pipeline.collection.agency_workbook import write_agency_workbooks
-from pipeline.bench_data import fill_workbook
+from bench.data import fill_workbook
 from pipeline.plan.deadlines import parse_deadline
 from pipeline.plan.model import Agency, Master, Task
 from pipeline.plan.periods import parse_period

@@ -1,7 +1,7 @@
 """Carry forward (issue 10 §2): the next period's forms are pre-filled with each agency's last accepted
 answers, visibly; tasks done on time are locked; a form sent back unchanged is accepted and named in
 the problem list. Real files: the quý III sample is reported, `baocao templates` makes the quý IV
-forms, officers "fill" them (pipeline.bench_data.fill_workbook), the quý IV report reads them."""
+forms, officers "fill" them (bench.data.fill_workbook), the quý IV report reads them."""
 import contextlib
 import io
 import shutil
@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from pipeline.collection import sheet_layout as L
-from pipeline.bench_data import fill_workbook
+from bench.data import fill_workbook
 from pipeline.cli import main
 from pipeline.collection.collect import collect
 from pipeline.errors import WARNING
@@ -232,7 +232,7 @@ def test_answer_digest(a, b, same):
 
 def test_forms_with_carried_answers_are_byte_reproducible(tmp_path, config, master):
     from pipeline.collection.agency_workbook import Carried, write_agency_workbooks
-    from pipeline.archive.history import Answer
+    from pipeline.status.compare import Answer
     from pipeline.plan.periods import parse_period
     carried = Carried("2022-Q3", "quý III năm 2022", {
         ("III.5.1", "SGTVT"): Answer(L.STATUS_DONE, date(2022, 6, 30), 100.0, "Đã trình Bộ.", "Tờ trình số 310"),

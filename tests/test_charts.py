@@ -9,8 +9,8 @@ from PIL import Image
 from tests.conftest import agency_rows
 from pipeline.documents import charts
 from pipeline.drafting.figures import completion_by_agency, report_charts, status_by_part
-from pipeline.archive.history import PeriodRecord, compare
-from pipeline.drafting.merge import merge
+from pipeline.status.compare import PeriodRecord, compare
+from pipeline.status.merge import merge
 from pipeline.plan.periods import parse_period
 
 Q2, Q3 = parse_period("2022-Q2"), parse_period("2022-Q3")

@@ -12,7 +12,7 @@ import pytest
 from messy import (HOSTILE_CONTENT, PERIOD, build_messy_folder, done, edit, header, ongoing,
                    small_master, templates, zip_bomb)
 from pipeline.collection import sheet_layout as L
-from pipeline.bench_data import fill_workbook
+from bench.data import fill_workbook
 from pipeline.collection.collect import ROW_COLUMNS, collect
 from pipeline.errors import ERROR, WARNING
 from pipeline.text.vntext import unicode_to_legacy

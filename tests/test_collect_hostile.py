@@ -7,7 +7,7 @@ import pytest
 
 from messy import PERIOD, edit, header, ongoing, small_master, templates
 from pipeline.collection import sheet_layout as L
-from pipeline.bench_data import fill_workbook
+from bench.data import fill_workbook
 from pipeline.collection.collect import MAX_PROBLEMS_PER_FILE, collect, display_name
 from pipeline.errors import ERROR
 from pipeline.text.textsafe import make_safe

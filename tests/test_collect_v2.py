@@ -10,7 +10,7 @@ import pytest
 
 from messy import PERIOD, PLAN_NUMBER, done, header, ongoing, small_master, templates
 from pipeline.collection import sheet_layout as L
-from pipeline.bench_data import fill_workbook
+from bench.data import fill_workbook
 from pipeline.collection.collect import ROW_COLUMNS, collect
 from pipeline.errors import ERROR, WARNING
 from pipeline.plan.model import Task

@@ -17,7 +17,7 @@ from pipeline.collection.collect import collect
 from pipeline.documents.render_docx import render_docx
 from pipeline.documents.render_pdf import render_pdf
 from pipeline.drafting.context import Issue
-from pipeline.drafting.merge import merge
+from pipeline.status.merge import merge
 from pipeline.errors import PipelineError
 from pipeline.followup.findings import find_follow_up
 from pipeline.followup.letter import build_letter_context, letter_dates

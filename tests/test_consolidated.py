@@ -6,7 +6,7 @@ import pandas as pd
 from pipeline.documents.consolidated import STATUS_FILLS, write_consolidated
 from pipeline.drafting.figures import report_charts
 from pipeline.errors import Problem
-from pipeline.drafting.merge import DONE_LATE, merge
+from pipeline.status.merge import DONE_LATE, merge
 from pipeline.plan.periods import parse_period
 
 
@@ -48,7 +48,7 @@ import subprocess  # noqa: E402
 import pytest  # noqa: E402
 
 from pipeline.documents.consolidated import format_sheet  # noqa: E402
-from pipeline.drafting.merge import NOT_REPORTED, STATUS_LABELS  # noqa: E402
+from pipeline.status.merge import NOT_REPORTED, STATUS_LABELS  # noqa: E402
 
 SHEETS = ["Tổng hợp", "Theo phần", "Theo cơ quan", "Kiến nghị với UBND tỉnh", "Sắp đến hạn", "Biểu đồ", "Vấn đề", "Tệp đã đọc"]
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pipeline.drafting.context import Issue, build_context
-from pipeline.drafting.merge import merge
+from pipeline.status.merge import merge
 from pipeline.plan.periods import parse_period
 
 Q3 = parse_period("2022-Q3")

@@ -4,7 +4,7 @@ import pytest
 
 from pipeline.collection.collect import ROW_COLUMNS
 from pipeline.drafting.context import build_context
-from pipeline.drafting.merge import merge
+from pipeline.status.merge import merge
 from pipeline.plan.periods import parse_period
 
 

@@ -11,7 +11,7 @@ from pipeline.drafting.blocks import DONE_AFTER_CUTOFF, UNDATED_DONE
 from pipeline.drafting.body import PHRASEBOOK, PHRASES, draft_report, load_phrasebook, province_proposals
 from pipeline.drafting.phrasebook import Phrasebook, check_phrasebook
 from pipeline.drafting.voice import voice
-from pipeline.drafting.merge import DONE_UNDATED, OPEN_IN_TIME, merge
+from pipeline.status.merge import DONE_UNDATED, OPEN_IN_TIME, merge
 from pipeline.plan.periods import parse_period
 from tests.conftest import ROOT, agency_rows
 

@@ -15,11 +15,11 @@ import pikepdf
 import pytest
 
 from conftest import CONFIG, SAMPLE, copy_sample
-from pipeline.archive.history import Answer
+from pipeline.status.compare import Answer
 from pipeline.collection import sheet_layout as L
 from pipeline.collection.agency_workbook import Carried, write_agency_workbooks
 from pipeline.collection.collect import collect
-from pipeline.drafting.merge import merge
+from pipeline.status.merge import merge
 from pipeline.errors import WARNING, Problem
 from pipeline.followup.agency_files import agency_file_names, write_problem_workbook, write_resend_form
 from pipeline.followup.findings import CellFault, find_follow_up

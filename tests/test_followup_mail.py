@@ -38,7 +38,7 @@ NAMES = {"VPTU": "Văn phòng Tỉnh ủy", "CA": "Công an tỉnh", "SKHDT": "S
 @pytest.fixture(scope="module")
 def follow():
     from pipeline.collection.collect import collect
-    from pipeline.drafting.merge import merge
+    from pipeline.status.merge import merge
     from pipeline.followup.findings import find_follow_up
     from pipeline.report import load_inputs
 

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from pipeline.archive.history import Answer, compare, previous_period, read_record, write_record
-from pipeline.drafting.merge import merge
+from pipeline.archive.history import previous_period, read_record, write_record
+from pipeline.status.compare import Answer, compare
+from pipeline.status.merge import merge
 from pipeline.plan.periods import parse_period
 from pipeline.report import build_report
 from tests.conftest import CONFIG, MASTER, copy_sample, agency_rows

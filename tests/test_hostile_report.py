@@ -21,7 +21,7 @@ import pytest
 
 from pipeline.collection import sheet_layout as L
 from pipeline.collection.agency_workbook import write_agency_workbooks
-from pipeline.bench_data import fill_workbook
+from bench.data import fill_workbook
 from pipeline.plan.config import load_config
 from pipeline.plan.master import load_master
 from pipeline.plan.periods import parse_period

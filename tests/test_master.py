@@ -175,7 +175,7 @@ def test_email_column_is_found_by_its_title(master_copy):
                                    "sở.ytế@kiengiang.gov.vn", "a@kiengiang.gov.vn; b@kiengiang.gov.vn",
                                    "a..b@kiengiang.gov.vn", "=HYPERLINK(\"x\")"])
 def test_malformed_address_is_a_warning_naming_the_cell_and_is_not_used(master_copy, value):
-    from pipeline.archive.files import put_value
+    from pipeline.files import put_value
     from pipeline.errors import WARNING
 
     wb, ws = _registry_sheet(master_copy)

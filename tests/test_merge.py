@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.drafting.merge import (DONE_LATE, DONE_ON_TIME, DONE_UNDATED, NOT_REPORTED, ONGOING, OPEN_IN_TIME,
+from pipeline.status.merge import (DONE_LATE, DONE_ON_TIME, DONE_UNDATED, NOT_REPORTED, ONGOING, OPEN_IN_TIME,
                             OPEN_OVERDUE, STATUS_LABELS, classify, merge)
 from pipeline.plan.periods import parse_period
 from tests.conftest import agency_rows as _rows

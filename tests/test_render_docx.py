@@ -191,7 +191,7 @@ def test_draft_number_line_is_exact(tmp_path, config, master):
     import pandas as pd
     from pipeline.collection.collect import ROW_COLUMNS
     from pipeline.drafting.context import build_context
-    from pipeline.drafting.merge import merge
+    from pipeline.status.merge import merge
     from pipeline.plan.periods import parse_period
     q3 = parse_period("2022-Q3")
     empty = pd.DataFrame({c: pd.Series(dtype="object") for c in ROW_COLUMNS})

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.archive.files import dir_mode, sha256_of
+from pipeline.files import dir_mode, sha256_of
 from pipeline.errors import PipelineError
 
 MANIFEST = "manifest.json"

@@ -32,7 +32,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.collection import sheet_layout as L
-from pipeline.archive.files import put_value, save_workbook_stable
+from pipeline.files import put_value, save_workbook_stable
 from pipeline.errors import PipelineError
 from pipeline.plan.model import Agency, Master, Task
 from pipeline.text.vntext import ascii_slug, format_date_short
@@ -57,7 +57,7 @@ _CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
 @dataclass(frozen=True)
 class Carried:
     """The previous period's answers to pre-fill. `answers`: (task id, agency code) -> an answer with
-    .status (the agency's word), .completed_on, .progress, .results, .output_doc (history.Answer);
+    .status (the agency's word), .completed_on, .progress, .results, .output_doc (status.compare.Answer);
     `settled`: ids of the tasks done on time in that period (pre-filled and locked)."""
     period_code: str
     period_label: str

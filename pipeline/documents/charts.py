@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
+from pipeline.drafting.figures import Bar, Chart, Row, Segment, Style
+
 WIDTH = 453.0          # pt: the portrait text width (160 mm)
 FONT_SIZE = 9.0
 TITLE_SIZE = 10.5
@@ -23,45 +25,6 @@ ROW_GAP = 7.0
 PAD = 4.0
 PNG_DPI = 200
 FONT_FAMILY = "BaoCao Serif, Liberation Serif, serif"
-
-
-@dataclass(frozen=True)
-class Style:
-    name: str         # the legend text
-    fill: str         # grey level, "#rrggbb"
-    hatch: str = ""   # "" | "diagonal" | "cross" | "horizontal"
-    dark: bool = False  # white text on it
-
-
-@dataclass
-class Segment:
-    value: float
-    style: int        # index into Chart.styles
-    text: str         # the value as printed ("" = too small to print)
-
-
-@dataclass
-class Bar:
-    caption: str                  # which period ("quý III", "quý II"), "" when there is one bar a row
-    segments: list[Segment]
-
-
-@dataclass
-class Row:
-    label: str
-    bars: list[Bar]
-
-
-@dataclass
-class Chart:
-    title: str
-    rows: list[Row]
-    styles: list[Style]
-    scale: float                  # the value a full-width bar stands for
-    note: str = ""                # a line under the legend
-    alt: str = ""                 # what the chart says, for readers who cannot see it
-    legend: bool = True
-    draw_title: bool = True       # False: the document prints the title as the chart's caption
 
 
 @dataclass
@@ -89,7 +52,7 @@ class Layout:
 @lru_cache(maxsize=4)
 def _font(bold: bool, size: float):
     from PIL import ImageFont
-    from pipeline.documents.fonts import font_files
+    from pipeline.text.fonts import font_files
     regular, bold_face = font_files()[0], font_files()[1]
     return ImageFont.truetype(str(bold_face if bold else regular), size=size)
 

@@ -9,10 +9,11 @@ import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from pipeline.archive.files import put_value, save_workbook_stable, write_bytes_atomic
+from pipeline.files import put_value, save_workbook_stable, write_bytes_atomic
 from pipeline.errors import Problem
 from pipeline.plan.master import Master
-from pipeline.drafting.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
+from pipeline.status.due import due_soon
+from pipeline.status.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                             OPEN_IN_TIME, OPEN_OVERDUE, STATUS_LABELS, STATUS_ORDER, Merged)
 
 STATUS_FILLS = {
@@ -275,7 +276,6 @@ def write_consolidated(path: Path, master: Master, merged: Merged, problems: lis
     """`charts`: the report's charts (plain data, pipeline.documents.charts): the sheet «Biểu đồ» holds their figures
     and draws them as native Excel charts. «Sắp đến hạn»: tasks falling due within `due_soon_days` days after
     the cut-off (the same list the công văn đôn đốc reminds agencies of)."""
-    from pipeline.followup.findings import due_soon
     wb = openpyxl.Workbook()
     # Column widths are counted in digits of the workbook's default font: make it the font
     # of the cells, so Excel (Calibri) and LibreOffice (no Calibri) print the same widths.

@@ -119,7 +119,7 @@ def css_rules() -> str:
 def _advances(bold: bool) -> tuple[dict[int, int], int]:
     from fontTools.ttLib import TTFont
 
-    from pipeline.documents.fonts import font_files  # the Liberation Serif files
+    from pipeline.text.fonts import font_files  # the Liberation Serif files
     path = font_files()[1 if bold else 0]
     with TTFont(path, lazy=True) as font:
         cmap = font.getBestCmap()

@@ -21,7 +21,7 @@ from jinja2 import nodes
 from pipeline.documents import docx_layout, layout
 from pipeline.documents.doctypes import TYPES, document_type
 from pipeline.documents.docx_review import add_review_comments
-from pipeline.archive.files import normalize_zip_bytes, write_bytes_atomic
+from pipeline.files import normalize_zip_bytes, write_bytes_atomic
 from pipeline.drafting.context import document_date
 from pipeline.errors import PipelineError
 

@@ -22,10 +22,10 @@ from markupsafe import Markup
 from pipeline.documents import layout
 from pipeline.documents.doctypes import document_type
 
-from pipeline.archive.files import atomic_path
+from pipeline.files import atomic_path
 from pipeline.drafting.context import document_date
 from pipeline.errors import PipelineError
-from pipeline.documents.fonts import EMBEDDED_FAMILIES, FALLBACK_FAMILY, FONT_FACES, fallback_face, font_files, typeset_coverage
+from pipeline.text.fonts import EMBEDDED_FAMILIES, FALLBACK_FAMILY, FONT_FACES, fallback_face, font_files, typeset_coverage
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "html"
 

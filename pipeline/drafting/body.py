@@ -16,9 +16,9 @@ from pipeline.plan.config import PlanConfig
 from pipeline.drafting.blocks import (DONE_AFTER_CUTOFF, REJECTED_ROW, REWRITTEN, SILENT_AGENCIES, STATUS_BACKWARDS,
                                       UNDATED_DONE, WITHHELD, Block, Draft, Figure, Heading)
 from pipeline.drafting.phrasebook import Phrasebook
-from pipeline.archive.history import Comparison
+from pipeline.status.compare import Comparison
 from pipeline.drafting.voice import Voiced, voice
-from pipeline.drafting.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
+from pipeline.status.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                             OPEN_IN_TIME, OPEN_OVERDUE, STATUS_DONE, Attributed, LeadReport, Merged, split_items)
 from pipeline.plan.model import ADD, EXTEND, Master, Task
 from pipeline.plan.names import short_name

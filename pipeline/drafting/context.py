@@ -14,8 +14,8 @@ from pipeline.drafting.figures import report_charts
 from pipeline.drafting.body import draft_report, load_phrasebook
 from pipeline.drafting.body import subject as report_subject
 from pipeline.drafting.phrasebook import Phrasebook
-from pipeline.archive.history import Comparison
-from pipeline.drafting.merge import Merged
+from pipeline.status.compare import Comparison
+from pipeline.status.merge import Merged
 from pipeline.plan.periods import short_label
 from pipeline.plan.model import Master
 from pipeline.drafting.letterhead import DRAFT_BLANK, Issue, Signature, archive_record, day_text, frame, \

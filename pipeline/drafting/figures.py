@@ -1,4 +1,4 @@
-"""The report's two charts, as plain data (see pipeline.documents.charts): status by part, completion by lead agency.
+"""The report's two charts, as plain data (drawn by pipeline.documents.charts): status by part, completion by lead agency.
 
 Each shows the previous period beside the current one when there is a record of it. Completion by
 agency counts only what is due: tasks with a fixed deadline in force on or before the cut-off; an
@@ -6,14 +6,56 @@ agency with nothing due is named under the chart, never shown as 0%.
 """
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
-from pipeline.documents.charts import Bar, Chart, Row, Segment, Style
-from pipeline.archive.history import Comparison
-from pipeline.drafting.merge import DONE_STATUSES, NOT_REPORTED, ONGOING, OPEN_IN_TIME, OPEN_OVERDUE, Merged
+from pipeline.status.compare import Comparison
+from pipeline.status.merge import DONE_STATUSES, NOT_REPORTED, ONGOING, OPEN_IN_TIME, OPEN_OVERDUE, Merged
 from pipeline.plan.model import Master
 from pipeline.plan.periods import short_label
 from pipeline.text.vntext import format_number, format_percent
+
+# --------------------------------------------------------------------------- the chart model
+
+@dataclass(frozen=True)
+class Style:
+    name: str         # the legend text
+    fill: str         # grey level, "#rrggbb"
+    hatch: str = ""   # "" | "diagonal" | "cross" | "horizontal"
+    dark: bool = False  # white text on it
+
+
+@dataclass
+class Segment:
+    value: float
+    style: int        # index into Chart.styles
+    text: str         # the value as printed ("" = too small to print)
+
+
+@dataclass
+class Bar:
+    caption: str                  # which period ("quý III", "quý II"), "" when there is one bar a row
+    segments: list[Segment]
+
+
+@dataclass
+class Row:
+    label: str
+    bars: list[Bar]
+
+
+@dataclass
+class Chart:
+    title: str
+    rows: list[Row]
+    styles: list[Style]
+    scale: float                  # the value a full-width bar stands for
+    note: str = ""                # a line under the legend
+    alt: str = ""                 # what the chart says, for readers who cannot see it
+    legend: bool = True
+    draw_title: bool = True       # False: the document prints the title as the chart's caption
+
+
+# --------------------------------------------------------------------------- what the report's charts show
 
 STATUS_GROUPS = (
     (DONE_STATUSES, Style("Đã hoàn thành", "#404040", dark=True)),

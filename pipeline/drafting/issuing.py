@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from pipeline.drafting.blocks import DONE_AFTER_ISSUE, Draft
 from pipeline.errors import PipelineError
-from pipeline.drafting.merge import STATUS_DONE, Merged
+from pipeline.status.merge import STATUS_DONE, Merged
 from pipeline.plan.periods import Period
 from pipeline.text.vntext import format_date_short
 

@@ -21,7 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from pipeline.archive.files import put_value, save_workbook_stable
+from pipeline.files import put_value, save_workbook_stable
 from pipeline.collection import sheet_layout as L
 from pipeline.collection.agency_workbook import Carried, Refill, build_workbook, plan_reference, set_default_font
 from pipeline.collection.collect import Collection

@@ -20,13 +20,11 @@ from datetime import date, timedelta
 import pandas as pd
 
 from pipeline.collection.collect import Collection
-from pipeline.drafting.merge import DONE_STATUSES, Merged
+from pipeline.status.merge import DONE_STATUSES, Merged
 from pipeline.errors import ERROR, Problem
 from pipeline.plan.model import Agency, Master, Task
 from pipeline.plan.periods import Period
-
-DUE_SOON_DAYS = 30
-
+from pipeline.status.due import DUE_SOON_DAYS, DueTask, due_soon
 
 @dataclass(frozen=True)
 class CellFault:
@@ -47,13 +45,6 @@ class RejectedRow:
     def reasons(self) -> str:
         """The faults in one sentence-like line: «Tiến độ (%): …; Ngày hoàn thành: …»."""
         return "; ".join(f"{f.column}: {f.reason}" if f.column else f.reason for f in self.faults)
-
-
-@dataclass(frozen=True)
-class DueTask:
-    task_id: str
-    due: date
-    deadline_text: str   # as the plan (or its extension) words it
 
 
 @dataclass
@@ -101,22 +92,6 @@ class FollowUp:
     @property
     def window_end(self) -> date:
         return self.anchor + timedelta(days=self.days)
-
-
-def due_soon(master: Master, merged: Merged, anchor: date, days: int = DUE_SOON_DAYS) -> dict[str, list[DueTask]]:
-    """Per lead agency code, its tasks not done at the cut-off whose deadline in force falls in
-    (anchor, anchor + days]; tasks without a fixed deadline never fall due."""
-    end = anchor + timedelta(days=days)
-    out: dict[str, list[DueTask]] = {}
-    for task in master.tasks:
-        deadline = task.deadline_in_force
-        if deadline.due is None or not anchor < deadline.due <= end:
-            continue
-        if merged.statuses[task.id].status in DONE_STATUSES:
-            continue
-        for code in task.lead_codes:
-            out.setdefault(code, []).append(DueTask(task.id, deadline.due, task.deadline_text))
-    return out
 
 
 def _faults(problems: list[Problem], file: str, row: int, fallback: str) -> tuple[CellFault, ...]:

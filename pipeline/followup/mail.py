@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from pipeline.archive.files import write_bytes_atomic
+from pipeline.files import write_bytes_atomic
 from pipeline.plan.names import short_name
 from pipeline.errors import WARNING, PipelineError, Problem
 from pipeline.followup.findings import AgencyFollowUp

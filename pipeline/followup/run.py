@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from pipeline.archive import outputs as out
-from pipeline.archive.files import file_record, write_bytes_atomic, write_manifest
+from pipeline.files import file_record, write_bytes_atomic, write_manifest
 from pipeline.archive.history import FILENAME as HISTORY_FILE
 from pipeline.drafting.context import Issue
 from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
@@ -44,7 +44,7 @@ def build_follow_up(config_path: Path, period_code: str, output_root: Path, inpu
                     issue: Issue | None = None, answer_by: date | None = None, days: int | None = None,
                     replace_issued: bool = False, today: date | None = None, with_pdf: bool = True) -> FollowUpResult:
     from pipeline.collection.collect import collect
-    from pipeline.drafting.merge import merge
+    from pipeline.status.merge import merge
     from pipeline.report import (carried_of, file_records, load_inputs, manifest_inputs, previous_record,
                                  silent_agency_problems)
 

@@ -23,7 +23,7 @@ from docx.table import _Cell
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from pipeline.archive.files import put_value, save_workbook_stable
+from pipeline.files import put_value, save_workbook_stable
 from pipeline.plan.deadlines import parse_deadline
 from pipeline.errors import WARNING, PipelineError, ProblemList
 from pipeline.plan.master import (ADJUSTMENT_COLUMNS, ADJUSTMENT_SHEET, AGENCY_COLUMNS, AGENCY_SHEET, CORRECTION_COLUMNS,

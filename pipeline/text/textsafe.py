@@ -14,7 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pipeline.documents.fonts import typeset_coverage
+from pipeline.text.fonts import typeset_coverage
 from pipeline.text.vntext import format_number
 
 MAX_CHARS = 5000

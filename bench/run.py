@@ -37,7 +37,7 @@ def _timed(fn):
 def stage_generate(work: Path, n_tasks: int, n_agencies: int) -> dict:
     from datetime import datetime
     from pipeline.collection.agency_workbook import write_agency_workbooks
-    from pipeline.bench_data import synthetic_master
+    from bench.data import synthetic_master
     from pipeline.plan.periods import parse_period
 
     master = synthetic_master(n_tasks, n_agencies)
@@ -48,15 +48,15 @@ def stage_generate(work: Path, n_tasks: int, n_agencies: int) -> dict:
 
 
 def stage_returned(work: Path, n_tasks: int, n_agencies: int) -> dict:
-    from pipeline.bench_data import make_national_case
+    from bench.data import make_national_case
     seconds, _ = _timed(lambda: make_national_case(work / "nop", n_tasks, n_agencies))
     return {"seconds": seconds, "files": len(list((work / "nop").iterdir()))}
 
 
 def stage_collect(work: Path, n_tasks: int, n_agencies: int, engine: str) -> dict:
-    from pipeline.bench_data import synthetic_master
+    from bench.data import synthetic_master
     from pipeline.collection.collect import collect
-    from pipeline.drafting.merge import merge
+    from pipeline.status.merge import merge
     from pipeline.plan.periods import parse_period
 
     master, period = synthetic_master(n_tasks, n_agencies), parse_period("2022-Q3")
@@ -95,9 +95,9 @@ def stage_charts(work: Path, n_tasks: int, n_agencies: int) -> dict:
     imported = time.perf_counter() - t0
 
     import pandas as pd
-    from pipeline.bench_data import synthetic_master
+    from bench.data import synthetic_master
     from pipeline.drafting.figures import report_charts
-    from pipeline.drafting.merge import merge
+    from pipeline.status.merge import merge
     from pipeline.plan.periods import parse_period
 
     def draw(data: dict) -> None:
@@ -115,10 +115,10 @@ def stage_charts(work: Path, n_tasks: int, n_agencies: int) -> dict:
 
 def _big_context(n_tasks: int):
     import pandas as pd
-    from pipeline.bench_data import synthetic_master
+    from bench.data import synthetic_master
     from pipeline.plan.config import load_config
     from pipeline.drafting.context import build_context
-    from pipeline.drafting.merge import merge
+    from pipeline.status.merge import merge
     from pipeline.plan.periods import parse_period
 
     master = synthetic_master(n_tasks, 40)
@@ -189,6 +189,22 @@ STAGES = {  # name -> (label, function of (work folder, parsed arguments))
 }
 
 
+# A stage that reads what another one wrote brings it in when asked for alone.
+NEEDS = {
+    "collect-calamine": ("returned",),
+    "collect-openpyxl": ("returned",),
+    "big-libreoffice": ("big-docx",),
+}
+
+
+def with_needs(chosen: list[str]) -> list[str]:
+    """The stages to run, in the table's order: the chosen ones and what they read."""
+    wanted = set(chosen)
+    for name in chosen:
+        wanted.update(NEEDS.get(name, ()))
+    return [name for name in STAGES if name in wanted]
+
+
 def _run_stage(name: str, work: Path, args) -> dict:
     out = STAGES[name][1](work, args)
     out["peak_mb"] = _peak_mb()
@@ -213,11 +229,14 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="baocao-bench-"))
     results = {}
     try:
-        chosen = args.only.split(",") if args.only else list(STAGES)
-        for name, (label, _) in STAGES.items():
-            if name not in chosen:
-                continue
-            cmd = [sys.executable, "-m", "pipeline.bench", "--stage", name, "--work", str(work),
+        chosen = [n.strip() for n in args.only.split(",")] if args.only else list(STAGES)
+        unknown = [n for n in chosen if n not in STAGES]
+        if unknown:
+            print(f"Không có công đoạn: {', '.join(unknown)}. Các công đoạn: {', '.join(STAGES)}", file=sys.stderr)
+            return 2
+        for name in with_needs(chosen):
+            label = STAGES[name][0]
+            cmd = [sys.executable, "-m", "bench", "--stage", name, "--work", str(work),
                    "--tasks", str(args.tasks), "--agencies", str(args.agencies), "--big", str(args.big)]
             t0 = time.perf_counter()
             proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)

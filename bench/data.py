@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from pipeline.collection import sheet_layout as L
 from pipeline.collection.agency_workbook import build_workbook, workbook_filename
-from pipeline.archive.files import put_value, save_workbook_stable
+from pipeline.files import put_value, save_workbook_stable
 from pipeline.plan.deadlines import parse_deadline
 from pipeline.plan.model import Agency, Master, Task
 from pipeline.plan.periods import parse_period

@@ -1,0 +1,1 @@
+"""`make bench`: the benchmark of every stage (outside the product package)."""

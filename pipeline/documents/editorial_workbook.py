@@ -1,0 +1,95 @@
+"""The editorial workbook (bien-tap.xlsx) as written with every run; its columns and reading: `drafting.editorial`."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from pipeline.documents.consolidated import FONT_SIZE, LINE_PT, format_sheet
+from pipeline.drafting.blocks import Draft
+from pipeline.drafting.editorial import (COL_AUTO, COL_CODE, COL_INCLUDE, COL_LABEL, COL_NOTE, COL_POINTS, COL_TEXT,
+                                         COLUMNS, FIRST_ROW, HEADER_ROW, KIND, META_SHEET, NO, SHEET, YES, Edit)
+from pipeline.files import put_value, save_workbook_stable
+
+FONT = "Times New Roman"
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_EDIT_FILL = PatternFill("solid", fgColor="FFF9E5")
+_POINT_FILL = PatternFill("solid", fgColor="FCE4D6")
+_HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
+
+
+def _points_text(block) -> str:
+    lines = []
+    for p in block.points:
+        if p.settled:
+            continue
+        mark = "[Cần xử lý trước khi ban hành] " if p.blocking else ""
+        lines.append(f"- {mark}{p.message}")
+    return "\n".join(lines)
+
+
+def write_editorial(path: Path, draft: Draft, period_code: str, period_label: str, plan_number: str,
+                    edits: dict[str, Edit] | None = None, stamp: datetime | None = None) -> Path:
+    """`stamp` dates the file (the document's date), so equal inputs give equal bytes."""
+    edits = edits or {}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    font, bold = Font(name=FONT, size=FONT_SIZE), Font(name=FONT, size=FONT_SIZE, bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    put_value(ws.cell(1, 1), f"BIÊN TẬP NỘI DUNG BÁO CÁO {period_label.upper()}").font = Font(name=FONT, size=13,
+                                                                                                  bold=True)
+    put_value(ws.cell(2, 1), "Sửa câu chữ ở cột «Nội dung biên tập» (để trống: giữ bản tự động); chọn «Không» ở cột "
+                             "«Đưa vào báo cáo» để bỏ khối; ghi «Đã kiểm tra» ở cột «Ghi chú» khi đã xem một điểm cần "
+                             "xem. Lưu tệp vào thư mục phiếu của kỳ (input/<kỳ>/bien-tap.xlsx) rồi chạy lại báo cáo: "
+                             "bản Word và PDF dùng cùng nội dung đã biên tập.").font = font
+    ws.cell(2, 1).alignment = wrap
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
+    for col, (title, width, _) in enumerate(COLUMNS, start=1):
+        cell = put_value(ws.cell(HEADER_ROW, col), title)
+        cell.font, cell.border, cell.fill = bold, _BORDER, _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        ws.column_dimensions[cell.column_letter].width = width
+
+    row = FIRST_ROW
+    for block in draft.blocks:
+        e = edits.get(block.code)
+        values = {COL_CODE: block.code, COL_LABEL: block.label, COL_AUTO: block.auto,
+                  COL_TEXT: e.text if e else "", COL_INCLUDE: (YES if e.include else NO) if e else YES,
+                  COL_NOTE: e.note if e else "", COL_POINTS: _points_text(block)}
+        for col, value in values.items():
+            cell = put_value(ws.cell(row, col), value)
+            cell.font, cell.border, cell.alignment = font, _BORDER, wrap
+            editable = COLUMNS[col - 1][2]
+            cell.protection = Protection(locked=not editable)
+            if editable:
+                cell.fill = _EDIT_FILL
+            elif col == COL_POINTS and value:
+                cell.fill = _POINT_FILL
+        row += 1
+    last = row - 1
+
+    dv = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True, showErrorMessage=True,
+                        errorTitle="Đưa vào báo cáo", error=f"Chọn «{YES}» hoặc «{NO}».")
+    dv.add(f"E{FIRST_ROW}:E{max(last, FIRST_ROW)}")
+    ws.add_data_validation(dv)
+    ws.freeze_panes = ws.cell(FIRST_ROW, 3)
+    format_sheet(ws, header_row=HEADER_ROW)   # the workbook's print rules and row heights from the text
+    ws.row_dimensions[2].height = 3 * LINE_PT  # the merged note spans the whole width
+    ws.protection.sheet = True
+    ws.protection.formatRows = False
+    ws.protection.formatColumns = False
+
+    meta = wb.create_sheet(META_SHEET)
+    for r, (k, v) in enumerate((("kind", KIND), ("period_code", period_code), ("plan", plan_number)), start=1):
+        put_value(meta.cell(r, 1), k)
+        put_value(meta.cell(r, 2), v)
+    meta.sheet_state = "veryHidden"
+    wb.properties.creator = "baocao-pipeline"
+    if stamp:
+        wb.properties.created = wb.properties.modified = stamp
+    return save_workbook_stable(wb, path)
