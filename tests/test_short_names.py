@@ -45,7 +45,7 @@ def test_a_task_without_a_name_is_called_by_its_code(master):
 def test_the_body_uses_the_code_alone_never_a_cut_text(config, master):
     """Every name cleared: the sentences name tasks by code only, and nothing is cut with «…»."""
     from pipeline.drafting.body import draft_report
-    from pipeline.drafting.merge import merge
+    from pipeline.status.merge import merge
     from pipeline.plan.periods import parse_period
     from tests.conftest import agency_rows
 
