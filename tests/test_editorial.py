@@ -146,15 +146,58 @@ def test_a_block_code_that_no_longer_exists_is_reported(first, tmp_path):
 
 # ----------------------------------------------------------------------------- Word comments
 
-def test_draft_carries_word_comments_at_each_point(first):
+def test_word_comments_mark_only_what_the_clerk_must_decide(first):
     doc = Document(first.outputs["docx"])
     comments = [c.text for c in doc.comments]
     assert any(c.startswith("[PL.III.2] Cần xử lý trước khi ban hành.") and "không ghi ngày hoàn thành" in c
-               for c in comments)
-    assert any(c.startswith("[II.chua-bao-cao]") and "Văn phòng Tỉnh ủy, Công an tỉnh và Sở Y tế" in c for c in comments)
-    assert any("[PL.III.3]" in c and "quy tắc chu-ngu-co-quan" in c for c in comments)      # a rewritten sentence
-    assert any("[PL.I.5]" in c and "sau ngày chốt số liệu 14/9/2022" in c for c in comments)  # done after the cut-off
+               for c in comments)                                                        # an undated completion
+    assert any(c.startswith("[PL.III.13]") and "«400»" in c for c in comments)           # a refused row
     assert all(c.author == "Công cụ lập báo cáo" for c in doc.comments)
+    # what the tool did or noticed by rule is listed in bien-tap.xlsx, not put to the clerk in Word
+    for code, words in (("II.chua-bao-cao", "Văn phòng Tỉnh ủy, Công an tỉnh và Sở Y tế"),   # silent agencies
+                        ("PL.III.3", "quy tắc chu-ngu-co-quan"),                             # a rewritten sentence
+                        ("PL.I.5", "sau ngày chốt số liệu 14/9/2022")):                     # done after the cut-off
+        assert not any(c.startswith(f"[{code}]") for c in comments), code
+        ws = openpyxl.load_workbook(first.outputs["editorial"])[SHEET]
+        assert words in ws.cell(_rows(first.outputs["editorial"])[code], COL_POINTS).value, code
+
+
+def test_only_the_decision_kinds_become_comments(config, master):
+    """One block with a point of every kind: the context's review (the Word comments) keeps the decisions."""
+    import pandas as pd
+    from pipeline.drafting import blocks as B
+    from pipeline.drafting.body import draft_report
+    from pipeline.drafting.context import build_context
+    from pipeline.plan.periods import parse_period
+    from pipeline.status.merge import merge
+
+    period = parse_period("2022-Q3")
+    merged = merge(master, period, pd.DataFrame(), [])
+    draft = draft_report(config, master, merged)
+    block = next(b for b in draft.body if getattr(b, "code", "") == "II.tong-so")
+    block.points.clear()
+    kinds = (B.UNDATED_DONE, B.REJECTED_ROW, B.LATE_FORM, B.STATUS_BACKWARDS, B.WITHHELD, B.DEPENDENCY_PROPOSAL,
+             B.STALE_EDIT, B.REWRITTEN, B.SILENT_AGENCIES, B.DONE_AFTER_CUTOFF, B.CARRIED_EDIT)
+    for kind in kinds:
+        block.point(kind, f"điểm loại {kind}")
+    review = build_context(config, master, merged, draft=draft)["review"]
+    [entry] = [r for r in review if r["code"] == "II.tong-so"]
+    shown = {c.rsplit("điểm loại ", 1)[1] for c in entry["comments"]}
+    assert shown == {B.UNDATED_DONE, B.REJECTED_ROW, B.LATE_FORM, B.STATUS_BACKWARDS, B.WITHHELD,
+                     B.DEPENDENCY_PROPOSAL, B.STALE_EDIT}
+
+
+def test_the_comments_are_at_the_body_size(first):
+    """The template defines Word's comment styles: the comment text at the body's 14 pt, not Word's own size."""
+    from docx.shared import Pt
+    doc = Document(first.outputs["docx"])
+    body = doc.styles["BC - Đoạn văn"].font.size
+    assert body == Pt(14)
+    for name in ("annotation text", "annotation reference"):
+        assert doc.styles[name].font.size == body and doc.styles[name].font.name == "Times New Roman", name
+    for comment in doc.comments:
+        for paragraph in comment.paragraphs:
+            assert paragraph.style.name == "annotation text"
 
 
 @pytest.mark.slow

@@ -15,6 +15,12 @@ SILENT_AGENCIES = "silent_agencies"
 DONE_AFTER_CUTOFF = "done_after_cutoff"
 STALE_EDIT = "stale_edit"
 STATUS_BACKWARDS = "status_backwards"
+LATE_FORM = "late_form"                      # a form dated after the cut-off was used
+DEPENDENCY_PROPOSAL = "dependency_proposal"  # a wait on a central decision, offered as a proposal
+CARRIED_EDIT = "carried_edit"                # the clerk's edit of the previous period, pre-filled, not yet confirmed
+# What the clerk must decide: these are Word comments on the draft too. Every point (automatic rewrites,
+# silent agencies, a completion after the cut-off, a carried edit) is listed in bien-tap.xlsx «Điểm cần xem».
+DECISION_KINDS = (*BLOCKING_KINDS, LATE_FORM, STATUS_BACKWARDS, WITHHELD, DEPENDENCY_PROPOSAL, STALE_EDIT)
 
 CHECKED_MARK = "Đã kiểm tra"   # written in «Ghi chú» by the clerk: the point is settled
 
@@ -28,6 +34,11 @@ class Point:
     @property
     def blocking(self) -> bool:
         return self.kind in BLOCKING_KINDS
+
+    @property
+    def decision(self) -> bool:
+        """The clerk must decide it: marked by a Word comment, not only listed in the workbook."""
+        return self.kind in DECISION_KINDS
 
 
 @dataclass
