@@ -16,7 +16,7 @@ from pipeline.drafting.blocks import Draft
 from pipeline.drafting.body import draft_report
 from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
 from pipeline.drafting.figures import report_charts
-from pipeline.drafting.editorial import apply_edits, read_edits
+from pipeline.drafting.editorial import apply_edits, carry_edits, read_edits
 from pipeline.documents.editorial_workbook import write_editorial
 from pipeline.drafting.issuing import check_cited_dates, check_issue_date, mark_done_after_issue, refuse_if_unsettled
 from pipeline.errors import WARNING, Problem
@@ -118,8 +118,16 @@ def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folde
         edits, found = read_edits(editorial_in, merged.period.code, config.plan_number)
         problems.extend(found)
         problems.extend(apply_edits(draft, edits, editorial_in.name))
-    else:
-        editorial_in = None
+    else:   # the period's first review: the previous period's edits of unchanged blocks are offered again
+        before = previous_period(merged.period)
+        editorial_in = folder.parent / before.code / EDITORIAL_FILE
+        if editorial_in.is_file():
+            previous, found = read_edits(editorial_in, before.code, config.plan_number)
+            problems.extend(found)
+            edits = carry_edits(draft, previous, before.label)
+            problems.extend(apply_edits(draft, edits, editorial_in.name))
+        if not edits:
+            editorial_in = None
     if issue:
         refuse_if_unsettled(draft, f"{folder.name}/{EDITORIAL_FILE}")
     return draft, edits, editorial_in

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Points that change a printed fact: an issued report is refused while one is unsettled.
+# Points that change a printed fact (or print text nobody reviewed this period): an issued report is refused
+# while one is unsettled.
 UNDATED_DONE = "undated_done"
 REJECTED_ROW = "rejected_row"
 DONE_AFTER_ISSUE = "done_after_issue"
-BLOCKING_KINDS = (UNDATED_DONE, REJECTED_ROW, DONE_AFTER_ISSUE)
+CARRIED_EDIT = "carried_edit"                # the clerk's edit of the previous period, pre-filled, not yet confirmed
+BLOCKING_KINDS = (UNDATED_DONE, REJECTED_ROW, DONE_AFTER_ISSUE, CARRIED_EDIT)
 # Points to read: rewritten or withheld sentences, silent agencies, late completions, stale edits.
 REWRITTEN = "rewritten"
 WITHHELD = "withheld"
@@ -17,10 +19,11 @@ STALE_EDIT = "stale_edit"
 STATUS_BACKWARDS = "status_backwards"
 LATE_FORM = "late_form"                      # a form dated after the cut-off was used
 DEPENDENCY_PROPOSAL = "dependency_proposal"  # a wait on a central decision, offered as a proposal
-CARRIED_EDIT = "carried_edit"                # the clerk's edit of the previous period, pre-filled, not yet confirmed
-# What the clerk must decide: these are Word comments on the draft too. Every point (automatic rewrites,
-# silent agencies, a completion after the cut-off, a carried edit) is listed in bien-tap.xlsx «Điểm cần xem».
-DECISION_KINDS = (*BLOCKING_KINDS, LATE_FORM, STATUS_BACKWARDS, WITHHELD, DEPENDENCY_PROPOSAL, STALE_EDIT)
+# What the clerk must decide about the printed text: these are Word comments on the draft too. Every point
+# (automatic rewrites, silent agencies, a completion after the cut-off, a carried edit, which is confirmed where
+# it was pre-filled) is listed in bien-tap.xlsx «Điểm cần xem».
+DECISION_KINDS = (UNDATED_DONE, REJECTED_ROW, DONE_AFTER_ISSUE, LATE_FORM, STATUS_BACKWARDS, WITHHELD,
+                  DEPENDENCY_PROPOSAL, STALE_EDIT)
 
 CHECKED_MARK = "Đã kiểm tra"   # written in «Ghi chú» by the clerk: the point is settled
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 
-from pipeline.drafting.blocks import CHECKED_MARK, STALE_EDIT, Draft
+from pipeline.drafting.blocks import CARRIED_EDIT, CHECKED_MARK, STALE_EDIT, Draft
 from pipeline.errors import WARNING, Problem
 from pipeline.text.vntext import clean_cell, fold
 
@@ -25,6 +25,9 @@ FILENAME = "bien-tap.xlsx"
 SHEET = "Biên tập"
 META_SHEET = "_meta"
 KIND = "bien-tap"
+CARRIED_PREFIX = "carried:"     # _meta row per block whose edit was pre-filled from the previous period
+CARRIED_FROM = "carried_from"   # _meta row: that period's label
+CARRIED_NOTE = "Điền sẵn từ bản biên tập {period}"   # «Ghi chú» of a pre-filled edit (never the checked mark)
 YES, NO = "Có", "Không"
 
 HEADER_ROW = 4
@@ -49,6 +52,7 @@ class Edit:
     include: bool
     note: str
     row: int
+    carried: str = ""  # the period label of a pre-filled edit the clerk has not confirmed ("" = the clerk's own)
 
 
 def _same(a: str, b: str) -> bool:
@@ -73,7 +77,8 @@ def read_edits(path: Path, period_code: str, plan_number: str) -> tuple[dict[str
         if SHEET not in wb.sheetnames or META_SHEET not in wb.sheetnames:
             return {}, [Problem(name, f"Tệp không phải tệp biên tập do công cụ tạo (thiếu trang «{SHEET}»); nội dung "
                                       "biên tập không được dùng.", WARNING)]
-        meta = {str(r[0]): str(r[1]) for r in wb[META_SHEET].iter_rows(values_only=True) if r and r[0]}
+        meta = {str(r[0]): clean_cell(r[1]) if len(r) > 1 and r[1] is not None else ""
+                for r in wb[META_SHEET].iter_rows(values_only=True) if r and r[0]}
         if meta.get("kind") != KIND or meta.get("period_code") != period_code or meta.get("plan") != plan_number:
             return {}, [Problem(name, f"Tệp biên tập của kỳ {meta.get('period_code') or 'không rõ'} (kế hoạch "
                                       f"{meta.get('plan') or 'không rõ'}), không phải kỳ {period_code} của Kế hoạch số "
@@ -98,9 +103,30 @@ def read_edits(path: Path, period_code: str, plan_number: str) -> tuple[dict[str
                                         sheet=SHEET, row=row, column="Mã khối"))
                 continue
             edits[code] = Edit(code, values[COL_AUTO - 1], values[COL_TEXT - 1], include, values[COL_NOTE - 1], row)
+        _mark_carried(edits, meta)
         return edits, problems
     finally:
         wb.close()
+
+
+def _mark_carried(edits: dict[str, Edit], meta: dict[str, str]) -> None:
+    """A pre-filled edit stays «carried» while its text is the pre-filled one and its note is not checked."""
+    for code, e in edits.items():
+        key = CARRIED_PREFIX + code
+        if key in meta and _same(meta[key], e.text) and (e.text or not e.include) and not is_checked(e.note):
+            e.carried = meta.get(CARRIED_FROM) or "kỳ trước"
+
+
+def carry_edits(draft: Draft, previous: dict[str, Edit], period_label: str) -> dict[str, Edit]:
+    """The previous period's edits (`previous`, read from its workbook) offered again: for each block whose
+    automatic text is the one the clerk edited then."""
+    out = {}
+    for block in draft.blocks:
+        e = previous.get(block.code)
+        if e and (e.text or not e.include) and _same(e.baseline, block.auto):
+            out[block.code] = Edit(block.code, block.auto, e.text, e.include,
+                                   CARRIED_NOTE.format(period=period_label), e.row, carried=period_label)
+    return out
 
 
 def apply_edits(draft: Draft, edits: dict[str, Edit], source: str) -> list[Problem]:
@@ -128,7 +154,11 @@ def apply_edits(draft: Draft, edits: dict[str, Edit], source: str) -> list[Probl
             problems.append(Problem(source, f"Khối «{block.code}» đã được biên tập nhưng bản tự động đã thay đổi sau "
                                             "đó; cần đọc lại.", WARNING, sheet=SHEET, row=e.row,
                                     column="Nội dung biên tập"))
-        if (block.edited or is_checked(e.note)) and not stale:
+        if e.carried:
+            block.point(CARRIED_EDIT, f"Nội dung biên tập được điền sẵn từ bản biên tập {e.carried} (bản tự động của "
+                                      "khối không đổi) và đang được dùng. Đọc lại: giữ thì ghi «Đã kiểm tra» ở cột «Ghi "
+                                      "chú», không dùng thì xóa nội dung ở cột «Nội dung biên tập».")
+        elif (block.edited or is_checked(e.note)) and not stale:
             for p in block.points:
                 p.settled = True
     return problems
