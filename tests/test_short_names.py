@@ -1,6 +1,7 @@
 """A task's short name («Tên gọn»): the officer's words for it in a sentence; the code when there is none."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -208,3 +209,34 @@ def test_check_template_lists_the_tasks_without_a_short_name(tmp_path):
     assert r.returncode == 1, r.stdout + r.stderr
     line = next(x for x in r.stdout.splitlines() if "chưa có tên gọn" in x)
     assert line.rstrip().endswith("II.4, III.13") and "2 nhiệm vụ" in line
+
+
+# ----------------------------------------------------------------------------- the sample report
+
+def test_the_sample_report_calls_each_task_by_its_short_name(tmp_path, master):
+    """In the quý III draft (DOCX and PDF), every «nhiệm vụ <mã> (…» goes on with that task's short name; no «…»."""
+    from docx import Document
+    from pipeline.report import build_report
+    from tests.conftest import copy_sample
+
+    result = build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=copy_sample(tmp_path / "in"))
+    docx_text = " ".join(p.text for p in Document(result.outputs["docx"]).paragraphs)
+    pdf_text = subprocess.run(["pdftotext", "-f", "1", "-l", str(_portrait_pages(result.outputs["pdf"])),
+                               str(result.outputs["pdf"]), "-"], capture_output=True, text=True, check=True).stdout
+    pdf_text = re.sub(r"(?<=\S)-\s+", "-", " ".join(pdf_text.split()))   # «…/KH-» «UBND» at a line end
+    ids = "|".join(re.escape(t.id) for t in sorted(master.tasks, key=lambda t: -len(t.id)))
+    for name, text in (("docx", docx_text), ("pdf", pdf_text)):
+        assert "…" not in text, name
+        refs = list(re.finditer(rf"nhiệm vụ ({ids}) \(", text))
+        assert len(refs) >= 10, name
+        for m in refs:
+            want = " ".join(master.task(m.group(1)).short_name.split())
+            assert text[m.end():m.end() + len(want)] == want, (name, text[m.start():m.end() + 60])
+
+
+def _portrait_pages(pdf) -> int:
+    """The body's pages (the appendix, landscape, follows)."""
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    sizes = [(float(w), float(h)) for w, h in re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info, re.M)]
+    return sum(1 for w, h in sizes if w < h)
