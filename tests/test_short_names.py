@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from pipeline.plan.master import SHORT_NAME_COLUMN, TASK_SHEET, load_corrections, load_master, load_registry
-from pipeline.plan.names import name_problem, propose_short_name, short_name
+from pipeline.drafting.names import short_name
+from pipeline.plan.names import name_problem, propose_short_name
 from pipeline.plan.plan_import import ImportResult, cmd_import_plan, import_plan, write_master
 from pipeline.errors import WARNING, ProblemList
 from plan_docx import build_plan_docx

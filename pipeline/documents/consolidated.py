@@ -187,7 +187,7 @@ DUE_SHEET = "Sắp đến hạn"
 
 def _due_soon_sheet(ws, master: Master, merged: Merged, due: dict, anchor, days: int) -> None:
     """Per lead agency, its tasks not done at the cut-off that fall due within `days` days after `anchor`."""
-    from pipeline.plan.names import short_name
+    from pipeline.drafting.names import short_name
     from pipeline.text.vntext import format_date_short
 
     rows = [[master.agencies[code].name, d.task_id, short_name(master.task(d.task_id)), d.deadline_text, d.due,
@@ -206,7 +206,7 @@ def _due_soon_sheet(ws, master: Master, merged: Merged, due: dict, anchor, days:
 def _province_proposals_sheet(ws, master: Master, merged: Merged) -> None:
     """The proposals agencies addressed to the UBND tỉnh: for the leaders, never in the report."""
     from pipeline.drafting.body import province_proposals
-    from pipeline.plan.names import short_name
+    from pipeline.drafting.names import short_name
 
     rows = []
     for item in province_proposals(merged):

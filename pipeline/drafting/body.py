@@ -21,7 +21,7 @@ from pipeline.drafting.voice import Voiced, voice
 from pipeline.status.merge import (DONE_LATE, DONE_ON_TIME, DONE_STATUSES, DONE_UNDATED, NOT_REPORTED, ONGOING,
                             OPEN_IN_TIME, OPEN_OVERDUE, STATUS_DONE, Attributed, LeadReport, Merged, split_items)
 from pipeline.plan.model import ADD, EXTEND, Master, Task
-from pipeline.plan.names import short_name
+from pipeline.drafting.names import short_name
 from pipeline.plan.periods import following_window
 from pipeline.collection.sheet_layout import PROPOSAL_TO_MINISTRY, PROPOSAL_TO_PM, PROPOSAL_TO_PROVINCE
 from pipeline.text.vntext import end_sentence, fold, format_date_short, format_number, format_percent, lower_first

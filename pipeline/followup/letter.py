@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from pipeline.plan.names import short_name
+from pipeline.drafting.names import short_name
 from pipeline.drafting.letterhead import Issue, Signature, archive_record, frame, recipient_lines
 from pipeline.drafting.phrasebook import Phrasebook
 from pipeline.errors import PipelineError
@@ -84,11 +84,11 @@ def _task_ref(pb: Phrasebook, master: Master, task_id: str) -> str:
     return pb.say("task_code", id=task_id) if name == task_id else pb.say("task", id=task_id, name=name)
 
 
-def _due_ref(pb: Phrasebook, master: Master, due) -> str:
-    name, deadline, on = short_name(master.task(due.task_id)), due.deadline_text, format_date_short(due.due)
-    if name == due.task_id:
-        return pb.say("due_task_code", id=due.task_id, deadline=deadline, due=on)
-    return pb.say("due_task", id=due.task_id, name=name, deadline=deadline, due=on)
+def _due_ref(pb: Phrasebook, master: Master, d) -> str:
+    name, due = short_name(master.task(d.task_id)), format_date_short(d.due)
+    if name == d.task_id:
+        return pb.say("due_task_code", id=d.task_id, deadline=d.deadline_text, due=due)
+    return pb.say("due_task", id=d.task_id, name=name, deadline=d.deadline_text, due=due)
 
 
 def _agency_points(pb: Phrasebook, master: Master, follow: FollowUp, agency: AgencyFollowUp) -> list[str]:

@@ -21,7 +21,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from pipeline.files import write_bytes_atomic
-from pipeline.plan.names import short_name
+from pipeline.drafting.names import short_name
 from pipeline.errors import WARNING, PipelineError, Problem
 from pipeline.followup.findings import AgencyFollowUp
 from pipeline.plan.master import AGENCY_SHEET, EMAIL_COLUMN, check_email
@@ -96,8 +96,7 @@ def _letter_reference(letter: dict) -> str:
 
 def _task_ref(follow: AgencyFollowUp, task_id: str) -> str:
     task = next((t for t in follow.tasks if t.id == task_id), None)
-    name = short_name(task) if task else task_id
-    return task_id if name == task_id else f"{task_id} ({name})"
+    return f"{task_id} ({short_name(task)})" if task and short_name(task) != task_id else task_id
 
 
 def _fault_text(fault) -> str:

@@ -5,13 +5,13 @@ Rules:
   proposes one (`propose_short_name`), and keeps the officer's name when the task's text is unchanged;
 - a name stands inside a sentence («… đã hoàn thành <tên gọn>», «nhiệm vụ II.4 (<tên gọn>)»): whole, so
   no «…», every bracket and quotation mark closed, one line, no closing punctuation (`name_problem`);
-- a task without a name is called by its code alone: a name is never cut from the task's text.
+- a task without a name is called by its code alone (`pipeline.drafting.names.short_name`): a name is never cut
+  from the task's text.
 """
 from __future__ import annotations
 
 import re
 
-from pipeline.plan.model import Task
 from pipeline.text.vntext import lower_first
 
 # A proposal longer than this is no name: the officer writes one (the body meanwhile uses the code).
@@ -23,11 +23,6 @@ _FIRST_CLAUSE = re.compile(r"(?<=[^\d])[.;:](?:\s|$)")
 _BULLET = re.compile(r"^[-–•+]\s*")
 _ABOUT = re.compile(r"^về\s+(?:việc\s+)?", re.IGNORECASE)
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)$")
-
-
-def short_name(task: Task) -> str:
-    """What the report calls a task in a sentence: the officer's short name, else its code."""
-    return task.short_name or task.id
 
 
 def balanced(text: str) -> bool:
