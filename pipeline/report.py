@@ -18,6 +18,7 @@ from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
 from pipeline.drafting.figures import report_charts
 from pipeline.drafting.editorial import apply_edits, carry_edits, read_edits
 from pipeline.documents.editorial_workbook import write_editorial
+from pipeline.drafting.late_forms import mark_late_forms
 from pipeline.drafting.issuing import check_cited_dates, check_issue_date, mark_done_after_issue, refuse_if_unsettled
 from pipeline.errors import WARNING, Problem
 from pipeline.archive.history import FILENAME as HISTORY_FILE
@@ -111,6 +112,7 @@ def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folde
     superseded = [f.path.name for f in collection.files if f.outcome == "superseded"]
     draft = draft_report(config, master, merged, collection.rejected, superseded, comparison=comparison,
                          charts=report_charts(master, merged, comparison))
+    mark_late_forms(draft, merged)
     if issue:
         mark_done_after_issue(draft, merged, issue.date)
     edits, editorial_in = {}, folder / EDITORIAL_FILE
