@@ -63,9 +63,9 @@ def test_the_body_uses_the_code_alone_never_a_cut_text(config, master):
     texts = [b.printed for b in draft.body if hasattr(b, "printed") and b.printed]
     joined = "\n".join(texts)
     assert "…" not in joined and "..." not in joined
-    assert "nhiệm vụ III.6 (Sở Giao thông vận tải)" in joined     # the difficulty: code and lead, no name
-    assert "(III.6" not in joined and "(II.7" not in joined        # never «nhiệm vụ II.7 (II.7)»
-    assert "nhiệm vụ II.7" in joined
+    assert "nhiệm vụ III.6" in joined and "nhiệm vụ II.7" in joined   # the difficulty, the completion: by code
+    for task_id in ("III.6", "II.7"):                                  # never «nhiệm vụ II.7 (II.7)»
+        assert f"({task_id})" not in joined and f"({task_id};" not in joined and f"{task_id} ({task_id}" not in joined
 
 
 # ----------------------------------------------------------------------------- what import-plan proposes
@@ -214,25 +214,23 @@ def test_check_template_lists_the_tasks_without_a_short_name(tmp_path):
 
 # ----------------------------------------------------------------------------- the sample report
 
-def test_the_sample_report_calls_each_task_by_its_short_name(tmp_path, master):
-    """In the quý III draft (DOCX and PDF), every «nhiệm vụ <mã> (…» goes on with that task's short name; no «…»."""
+def test_the_sample_report_calls_tasks_by_their_short_names(tmp_path, master):
+    """The quý III draft names tasks by the officer's short names, the same in the DOCX and the PDF, never cut."""
     from docx import Document
     from pipeline.report import build_report
     from tests.conftest import copy_sample
 
     result = build_report(CONFIG, "2022-Q3", tmp_path / "out", input_dir=copy_sample(tmp_path / "in"))
-    docx_text = " ".join(p.text for p in Document(result.outputs["docx"]).paragraphs)
+    docx_text = " ".join(" ".join(p.text for p in Document(result.outputs["docx"]).paragraphs).split())
     pdf_text = subprocess.run(["pdftotext", "-f", "1", "-l", str(_portrait_pages(result.outputs["pdf"])),
                                str(result.outputs["pdf"]), "-"], capture_output=True, text=True, check=True).stdout
     pdf_text = re.sub(r"(?<=\S)-\s+", "-", " ".join(pdf_text.split()))   # «…/KH-» «UBND» at a line end
-    ids = "|".join(re.escape(t.id) for t in sorted(master.tasks, key=lambda t: -len(t.id)))
-    for name, text in (("docx", docx_text), ("pdf", pdf_text)):
-        assert "…" not in text, name
-        refs = list(re.finditer(rf"nhiệm vụ ({ids}) \(", text))
-        assert len(refs) >= 10, name
-        for m in refs:
-            want = " ".join(master.task(m.group(1)).short_name.split())
-            assert text[m.end():m.end() + len(want)] == want, (name, text[m.start():m.end() + 60])
+    named = {}
+    for which, text in (("docx", docx_text), ("pdf", pdf_text)):
+        assert "…" not in text, which
+        named[which] = {t.id for t in master.tasks if t.short_name in text}
+    assert len(named["docx"]) >= 8 and named["docx"] == named["pdf"]
+    assert {"II.4", "II.7", "III.6"} <= named["docx"]       # the issue's examples: «lập Quy hoạch tỉnh», …
 
 
 def _portrait_pages(pdf) -> int:
