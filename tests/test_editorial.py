@@ -296,8 +296,9 @@ def test_an_edit_is_offered_again_next_period_while_the_block_is_unchanged(tmp_p
     workbook = fourth.outputs["editorial"]
     kept = _row_values(workbook, "I.ke-hoach")
     assert kept[COL_TEXT] == CARRIED_TEXT and kept[COL_AUTO] == _row_values(q3 / "bien-tap.xlsx", "I.ke-hoach")[COL_AUTO]
-    assert "quý III năm 2022" in kept[COL_NOTE] and "kiểm tra" not in kept[COL_NOTE].lower()
-    assert "[Cần xử lý trước khi ban hành]" in kept[COL_POINTS] and "điền sẵn từ bản biên tập quý III" in kept[COL_POINTS]
+    assert kept[COL_NOTE] == ""                                    # the clerk's column: left to the clerk
+    assert "[Cần xử lý trước khi ban hành]" in kept[COL_POINTS]
+    assert "điền sẵn từ bản biên tập quý III năm 2022" in kept[COL_POINTS]
     for code in ("II.tong-so", "I.ky-bao-cao"):                # their automatic text changed: not offered
         row = _row_values(workbook, code)
         assert row[COL_TEXT] == "" and row[COL_INCLUDE] == "Có" and "điền sẵn" not in row[COL_POINTS], code
@@ -330,7 +331,7 @@ def test_an_edited_pre_filled_text_is_the_clerks_own(tmp_path, config, master):
     import pandas as pd
     from pipeline.documents.editorial_workbook import write_editorial
     from pipeline.drafting.body import draft_report
-    from pipeline.drafting.editorial import CARRIED_NOTE, carry_edits, read_edits
+    from pipeline.drafting.editorial import carry_edits, read_edits
     from pipeline.plan.periods import parse_period
     from pipeline.status.merge import merge
 
@@ -342,8 +343,7 @@ def test_an_edited_pre_filled_text_is_the_clerks_own(tmp_path, config, master):
     plan = master.as_of(q4.end)
     draft = draft_report(config, plan, merge(plan, q4, pd.DataFrame(), []))
     offered = carry_edits(draft, previous, "quý III năm 2022")
-    assert set(offered) == {"I.ke-hoach"}
-    assert offered["I.ke-hoach"].note == CARRIED_NOTE.format(period="quý III năm 2022")
+    assert set(offered) == {"I.ke-hoach"} and offered["I.ke-hoach"].carried == "quý III năm 2022"
     path = write_editorial(tmp_path / "q4.xlsx", draft, q4.code, q4.label, config.plan_number, offered)
     assert read_edits(path, q4.code, config.plan_number)[0]["I.ke-hoach"].carried == "quý III năm 2022"
     # the clerk rewrites the pre-filled text: it is their own edit now

@@ -27,7 +27,6 @@ META_SHEET = "_meta"
 KIND = "bien-tap"
 CARRIED_PREFIX = "carried:"     # _meta row per block whose edit was pre-filled from the previous period
 CARRIED_FROM = "carried_from"   # _meta row: that period's label
-CARRIED_NOTE = "Điền sẵn từ bản biên tập {period}"   # «Ghi chú» of a pre-filled edit (never the checked mark)
 YES, NO = "Có", "Không"
 
 HEADER_ROW = 4
@@ -124,8 +123,7 @@ def carry_edits(draft: Draft, previous: dict[str, Edit], period_label: str) -> d
     for block in draft.blocks:
         e = previous.get(block.code)
         if e and (e.text or not e.include) and _same(e.baseline, block.auto):
-            out[block.code] = Edit(block.code, block.auto, e.text, e.include,
-                                   CARRIED_NOTE.format(period=period_label), e.row, carried=period_label)
+            out[block.code] = Edit(block.code, block.auto, e.text, e.include, "", e.row, carried=period_label)
     return out
 
 
