@@ -297,6 +297,7 @@ def cmd_check_template(args) -> int:
         _out(f"Sổ câu chữ {book} hợp lệ: đủ {len(phrases)} câu, mọi chỗ trống đều có số liệu.")
     # Any period will do: the check is about which keys the template asks for.
     config, plan, period = load_inputs(args.config, "Q3")
+    unnamed = _unnamed_tasks(plan, config.master_path.name)
     master = plan.as_of(period.end)
     merged = merge(master, period, pd.DataFrame(), [])
     template = args.template or DEFAULT_TEMPLATE
@@ -318,7 +319,22 @@ def cmd_check_template(args) -> int:
         if messages:
             return _problems(f"Mẫu {template}", messages)
         _out(f"Mẫu {template} hợp lệ: mọi biến đều có trong nội dung công văn.")
+    if unnamed:
+        return _problems(f"Bảng nhiệm vụ {config.master_path.name}", unnamed)
+    _out(f"Bảng nhiệm vụ {config.master_path.name}: mọi nhiệm vụ đều có tên gọn.")
     return EXIT_OK
+
+
+def _unnamed_tasks(plan, master_name: str) -> list[str]:
+    """The tasks the report can only call by their code: no usable «Tên gọn» in the master."""
+    from pipeline.plan.master import SHORT_NAME_COLUMN, TASK_SHEET
+
+    out = [str(w) for w in plan.warnings if w.column == SHORT_NAME_COLUMN]   # a name that cannot stand in a sentence
+    missing = [t.id for t in plan.tasks if not t.short_name]
+    if missing:
+        out.append(f"{len(missing)} nhiệm vụ chưa có tên gọn (cột «{SHORT_NAME_COLUMN}», trang «{TASK_SHEET}» của "
+                   f"{master_name}), báo cáo chỉ gọi bằng mã: {', '.join(missing)}")
+    return out
 
 
 def cmd_import_plan(args) -> int:

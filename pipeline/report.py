@@ -16,12 +16,13 @@ from pipeline.drafting.blocks import Draft
 from pipeline.drafting.body import draft_report
 from pipeline.drafting.editorial import FILENAME as EDITORIAL_FILE
 from pipeline.drafting.figures import report_charts
-from pipeline.drafting.editorial import apply_edits, read_edits, settle_points
+from pipeline.drafting.editorial import apply_edits, carry_edits, read_edits, settle_points
 from pipeline.documents.editorial_workbook import write_editorial
 from pipeline.drafting.review import Review, review_of
 from pipeline.drafting.issuing import (Blocker, check_document_dates, check_issue_date, issue_blockers, mark_done_after_issue,
                                        mark_future_dates, refuse_if_blocked)
 from pipeline.errors import ERROR, WARNING, PipelineError, Problem
+from pipeline.drafting.late_forms import mark_late_forms
 from pipeline.archive.history import FILENAME as HISTORY_FILE
 from pipeline.archive.history import (issued_in_year, previous_period, read_record, recording, set_aside_files,
                                       set_aside_if_damaged)
@@ -176,6 +177,7 @@ def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folde
     superseded = [f.path.name for f in collection.files if f.outcome == "superseded"]
     draft = draft_report(config, master, merged, collection.rejected, superseded, comparison=comparison,
                          charts=report_charts(master, merged, comparison))
+    mark_late_forms(draft, merged, config.submission_deadline(merged.period))
     if issue:
         mark_done_after_issue(draft, merged, issue.date)
     edits, editorial_in, read_problems = {}, folder / EDITORIAL_FILE, []
@@ -184,15 +186,25 @@ def _draft(config: PlanConfig, master: Master, merged: Merged, collection, folde
         edits, read_problems = read_edits(editorial_in, merged.period.code, config.plan_number)
         problems.extend(read_problems)
         problems.extend(apply_edits(draft, edits, editorial_in.name))
+    else:   # the period's first review: the previous period's edits of unchanged blocks are offered again
+        before = previous_period(merged.period)
+        earlier_copy = folder.parent / before.code / EDITORIAL_FILE
+        if earlier_copy.is_file():
+            previous, earlier_problems = read_edits(earlier_copy, before.code, config.plan_number)
+            problems.extend(earlier_problems)
+            edits = carry_edits(draft, previous, before.label)
+            problems.extend(apply_edits(draft, edits, earlier_copy.name))
+            if edits:
+                editorial_in = earlier_copy
     mark_future_dates(draft, master, merged.period, issue.date if issue else None)
     settle_points(draft, edits)
     # paths as the clerk finds them from the project («input/2022-Q3/bien-tap.xlsx»); the same bytes in any clone
-    source = portable_path(editorial_in, config.path.parent.parent, folder)
+    source = portable_path(folder / EDITORIAL_FILE, config.path.parent.parent, folder)
     blockers = issue_blockers(draft, source, [*read_problems, *_records_set_aside(history)])
     review = review_of(draft, edits, source, found, draft_copy, blockers)
     if issue and gate:
         refuse_if_blocked(blockers, review.editable, review.place)
-    return draft, edits, editorial_in if found else None, review
+    return draft, edits, editorial_in if found or edits else None, review
 
 
 def _records_set_aside(history: Path) -> list[Problem]:

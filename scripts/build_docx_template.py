@@ -392,8 +392,21 @@ def document_xml() -> etree._Element:
     return el("w:document", None, body)
 
 
-def header_part(page_number: bool) -> etree._Element:
+def draft_mark_run() -> etree._Element:
+    """«{{ draft_mark }}» in a box: a run border, so the box is as long as the word."""
+    props = rpr(bold=True, size=L.STYLES["draft_mark"].size)
+    props.append(el("w:bdr", {"val": "single", "sz": round(L.DRAFT_MARK_BORDER * 8),   # after sz (schema order)
+                              "space": L.DRAFT_MARK_PAD, "color": "000000"}))
+    return text_run("{{ draft_mark }}", props)
+
+
+def header_part(page_number: bool, draft_mark: bool = False) -> etree._Element:
+    """A page header: the page number, or on page 1 (`draft_mark`) a draft's boxed «DỰ THẢO» at the left
+    (the issued document's page 1 keeps an empty header). Either stays one line inside the top margin."""
     hdr = etree.Element(qn("w:hdr"), nsmap=NSMAP)
+    if draft_mark:
+        for node in (tag("{%p if draft_mark %}"), para("BCDraftMark", draft_mark_run()), tag("{%p else %}")):
+            hdr.append(node)
     p = para("Header")
     if page_number:
         field = [("fldChar", "begin"), ("instrText", " PAGE "), ("fldChar", "separate"),
@@ -406,6 +419,8 @@ def header_part(page_number: bool) -> etree._Element:
                 node.text = value
                 p.append(el("w:r", None, node))
     hdr.append(p)
+    if draft_mark:
+        hdr.append(tag("{%p endif %}"))
     return hdr
 
 
@@ -444,6 +459,7 @@ STYLES = [
     # an empty paragraph of its own in LibreOffice (page 1 then starts 5.5 mm lower than the PDF).
     ("BCLead", "BC - Dòng đầu văn bản", "paragraph", "Normal",
      {"line": 20, "line_rule": "exact"}, False, False, 1),
+    bc("BCDraftMark", "BC - Dấu dự thảo", "draft_mark"),
     bc("BCIssuerParent", "BC - Cơ quan chủ quản", "issuer_parent"),
     bc("BCIssuer", "BC - Cơ quan ban hành", "issuer"),
     bc("BCNumber", "BC - Số, ký hiệu", "number"),
@@ -484,6 +500,29 @@ def style_ppr(props: dict) -> etree._Element | None:
     return node if len(node) else None
 
 
+def comment_styles() -> list[etree._Element]:
+    """Word's comment styles (the ids python-docx's comments use), defined here at the body's size: left
+    undefined, Word falls back to a size of its own."""
+    size = L.STYLES["body"].size
+
+    def style(kind, sid, name, based=None, bold=False):
+        node = el("w:style", {"type": kind, "styleId": sid}, el("w:name", {"val": name}))
+        if based:
+            node.append(el("w:basedOn", {"val": based}))
+        if sid == "CommentSubject":
+            node.append(el("w:next", {"val": "CommentText"}))
+        for flag in ("w:uiPriority", "w:semiHidden", "w:unhideWhenUsed"):
+            node.append(el(flag, {"val": 99}) if flag == "w:uiPriority" else el(flag))
+        if kind == "paragraph":
+            node.append(el("w:pPr", None, el("w:spacing", {"after": 0, "line": 240, "lineRule": "auto"})))
+        node.append(rpr(bold, False, size, fonts_too=True))
+        return node
+
+    return [style("character", "CommentReference", "annotation reference"),
+            style("paragraph", "CommentText", "annotation text", based="Normal"),
+            style("paragraph", "CommentSubject", "annotation subject", based="CommentText", bold=True)]
+
+
 def styles_xml() -> etree._Element:
     root = etree.Element(qn("w:styles"), nsmap=NSMAP)
     default_rpr = el("w:rPr", None, fonts(), el("w:color", {"val": "000000"}),
@@ -506,6 +545,8 @@ def styles_xml() -> etree._Element:
             st.append(paragraph)
         st.append(rpr(bold, italic, size, fonts_too=True))
         root.append(st)
+    for node in comment_styles():
+        root.append(node)
     # Default table style: no borders, the usual 0.19 cm cell padding.
     table_style = el("w:style", {"type": "table", "default": 1, "styleId": "TableNormal"},
                      el("w:name", {"val": "Normal Table"}),
@@ -609,7 +650,7 @@ def build(out: Path, kind: str = "bao-cao") -> Path:
         "word/styles.xml": serialise(styles_xml()),
         "word/settings.xml": serialise(settings_xml()),
         "word/fontTable.xml": serialise(font_table_xml()),
-        "word/header1.xml": serialise(header_part(page_number=False)),
+        "word/header1.xml": serialise(header_part(page_number=False, draft_mark=True)),
         "word/header2.xml": serialise(header_part(page_number=True)),
         "word/header3.xml": serialise(header_part(page_number=True)),
     }

@@ -22,7 +22,7 @@ SAMPLE_READERS = [
     "tests/test_sample_q2.py",
     "tests/test_report_e2e.py::test_manifest_hashes_every_input_and_output",
     "tests/test_editorial.py::test_editorial_workbook_has_one_row_per_block",
-    "tests/test_editorial.py::test_draft_carries_word_comments_at_each_point",
+    "tests/test_editorial.py::test_word_comments_mark_only_what_the_clerk_must_decide",
     "tests/test_editorial.py::test_issue_refused_while_a_fact_is_unsettled",
     "tests/test_outputs.py::test_the_same_inputs_give_the_same_bytes_from_two_clones_in_different_folders",
     "tests/test_collect.py::test_committed_sample_input",

@@ -13,6 +13,7 @@ import pytest
 from docx import Document
 from docx.shared import Pt
 
+from pipeline.plan.master import load_master
 from pipeline.collection.collect import collect
 from pipeline.documents.render_docx import render_docx
 from pipeline.documents.render_pdf import render_pdf
@@ -24,7 +25,7 @@ from pipeline.followup.letter import build_letter_context, letter_dates
 from pipeline.plan.config import load_config
 from pipeline.report import load_inputs
 from tests import pagecheck as P
-from tests.conftest import CONFIG, SAMPLE
+from tests.conftest import CONFIG, MASTER, SAMPLE
 
 MM = 72 / 25.4
 
@@ -89,11 +90,13 @@ def test_each_agency_is_told_what_is_missing_and_by_when():
     assert headings == ["1. Văn phòng Tỉnh ủy", "2. Công an tỉnh", "3. Sở Kế hoạch và Đầu tư", "4. Sở Y tế",
                         "5. Sở Ngoại vụ", "6. Sở Công Thương"]
     assert "Đến nay, 12/15 cơ quan chủ trì đã gửi phiếu báo cáo quý III năm 2022; 3 cơ quan chưa gửi phiếu" in text
-    assert "Chưa gửi phiếu báo cáo quý III năm 2022 về 1 nhiệm vụ được giao chủ trì: nhiệm vụ I.1." in text   # no short name: the code alone
+    name = load_master(MASTER).task("I.1").short_name   # a task by its code and short name
+    assert f"Chưa gửi phiếu báo cáo quý III năm 2022 về 1 nhiệm vụ được giao chủ trì: nhiệm vụ I.1 ({name})." in text
     # SCT: the refused row, its cell and why; its report date
-    assert ("Phiếu báo cáo ngày 13/9/2022 có 1 dòng chưa hợp lệ, chưa được tổng hợp: nhiệm vụ III.13: " in text)
+    assert ("Phiếu báo cáo ngày 13/9/2022 có 1 dòng chưa hợp lệ, chưa được tổng hợp: nhiệm vụ III.13 "
+            f"({load_master(MASTER).task('III.13').short_name}): ") in text
     assert "cột «Tiến độ (%)», tiến độ «400» nằm ngoài khoảng 0–100." in text
-    assert "nhiệm vụ II.4, thời hạn tháng 9/2022" in text and "trước ngày 14/10/2022" in text
+    assert f"nhiệm vụ II.4 ({load_master(MASTER).task('II.4').short_name}), thời hạn tháng 9/2022" in text and "trước ngày 14/10/2022" in text
     # reply by: five days before the report is due on 25/9/2022
     assert text.endswith("trước ngày 20/9/2022 để tổng hợp, báo cáo Thủ tướng Chính phủ theo quy định./.")
 
@@ -218,7 +221,7 @@ def test_pages_are_numbered_from_the_second_and_words_stay_inside(rendered):
         top = pdf_text(pdf, "-f", "2", "-l", "2", "-x", "0", "-y", "0", "-W", "2000", "-H", "45").split()
         assert top == ["2"], pdf
         first_top = pdf_text(pdf, "-f", "1", "-l", "1", "-x", "0", "-y", "0", "-W", "2000", "-H", "45").split()
-        assert first_top == [], pdf
+        assert first_top == rendered["ctx"]["draft_mark"].split() == ["DỰ", "THẢO"], pdf   # no number: a draft's mark
         for page in pages:
             for w in page.words:
                 assert 0 <= w["xMin"] and w["xMax"] <= page.width and w["yMax"] <= page.height, (pdf, w)

@@ -110,7 +110,7 @@ def test_numbers_and_percentages_in_vietnamese_format(config, master, merged):
     # 2 done of 35 = 5,7 %; STNMT on time (28/4 <= 30/4), SKHDT late (5/7 > 30/6)
     assert "đã hoàn thành 2 nhiệm vụ (5,7%), trong đó đúng hạn 1, quá hạn 1;" in text
     assert "từ ngày 15/6/2022 đến ngày 14/9/2022" in text
-    late = next(b["text"] for b in ctx["body"] if "Nhiệm vụ II.7: " in b["text"])
+    late = next(b["text"] for b in ctx["body"] if "(nhiệm vụ II.7): " in b["text"])
     assert "chậm 5 ngày so với thời hạn tháng 6/2022." in late   # done 05/7, due 30/6
 
 
@@ -119,7 +119,9 @@ def test_difficulties_merged_and_tied_to_their_tasks(config, master, merged):
     body = [b["text"] for b in ctx["body"]]
     diffs = body[body.index("IV. KHÓ KHĂN, VƯỚNG MẮC") + 1:body.index("V. ĐỀ XUẤT, KIẾN NGHỊ")]
     assert len(diffs) == 1   # the same difficulty from two agencies, once
-    assert diffs[0] == "- Nhiệm vụ I.2, II.4: chậm ý kiến góp ý của các bộ."   # tasks in plan order
+    # tasks in plan order, each by its short name and code
+    i2, ii4 = master.task("I.2").short_name, master.task("II.4").short_name
+    assert diffs[0] == f"- {i2[:1].upper()}{i2[1:]} (nhiệm vụ I.2); {ii4} (nhiệm vụ II.4): chậm ý kiến góp ý của các bộ."
 
 
 def test_appendix_has_every_task_grouped(config, master, merged):

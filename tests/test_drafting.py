@@ -13,7 +13,16 @@ from pipeline.drafting.phrasebook import Phrasebook, check_phrasebook
 from pipeline.drafting.voice import voice
 from pipeline.status.merge import DONE_UNDATED, OPEN_IN_TIME, merge
 from pipeline.plan.periods import parse_period
-from tests.conftest import PROJECT, agency_rows
+from pipeline.text.vntext import upper_first
+from tests.conftest import MASTER, PROJECT, agency_rows
+
+
+def ref(task_id: str, start: bool = False) -> str:
+    """A task as the body names it: the master's short name, then its code («lập Quy hoạch tỉnh (nhiệm vụ II.4)»)."""
+    from pipeline.plan.master import load_master
+    name = load_master(MASTER).task(task_id).short_name
+    assert name, task_id
+    return f"{upper_first(name) if start else name} (nhiệm vụ {task_id})"
 
 Q3 = parse_period("2022-Q3")   # cut-off 14/9/2022
 STNMT = ("Sở Tài nguyên và Môi trường", "Sở TN&MT")
@@ -138,7 +147,7 @@ def test_done_without_a_date_is_done_but_neither_on_time_nor_late(case):
     assert "đã hoàn thành 1 nhiệm vụ (2,9%), trong đó 1 nhiệm vụ chưa xác định được đúng hạn hay quá hạn" in figures
     assert "đúng hạn 0" not in body and "quá hạn 0" not in body
     # said plainly: the result and its document, no internal note
-    assert "Nhiệm vụ III.2: Sở Nông nghiệp và Phát triển nông thôn đã gửi văn bản" in body
+    assert f"{ref('III.2', start=True)}: Sở Nông nghiệp và Phát triển nông thôn đã gửi văn bản" in body
     assert "(Công văn số 2390/SNNPTNT-TS)" in body
     assert "chưa có ngày hoàn thành" not in body and "không ghi ngày hoàn thành" not in body
     assert _appendix(ctx, "2", "Về việc ban hành chính sách hỗ trợ")["status"] == "Đã hoàn thành, chưa xác định đúng hạn"
@@ -150,9 +159,9 @@ def test_proposals_sorted_by_addressee(case):
     merged, draft, ctx = case
     v = _section(ctx, "V. ĐỀ XUẤT, KIẾN NGHỊ", "VI. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI")
     assert v[0] == "Đề nghị Thủ tướng Chính phủ:"   # the Prime Minister first
-    assert v[1] == "- Nhiệm vụ III.7: sớm phê duyệt quy hoạch Cảng hàng không quốc tế Phú Quốc."
+    assert v[1] == f"- {ref('III.7', start=True)}: sớm phê duyệt quy hoạch Cảng hàng không quốc tế Phú Quốc."
     assert v[2] == "Đề nghị Bộ Giao thông vận tải:"
-    assert v[3] == "- Nhiệm vụ III.6: sớm bố trí vốn Trung ương cho dự án cầu Đông Hồ."
+    assert v[3] == f"- {ref('III.6', start=True)}: sớm bố trí vốn Trung ương cho dự án cầu Đông Hồ."
     assert len(v) == 4
     body = _body(ctx)
     assert "UBND tỉnh" not in body and "làm việc với Bộ Giao thông vận tải về nguồn vốn" not in body
@@ -176,17 +185,17 @@ def test_difficulties_name_their_task_and_the_dependencies_read_in_results(case)
     _, _, ctx = case
     iv = _section(ctx, "IV. KHÓ KHĂN, VƯỚNG MẮC", "V. ĐỀ XUẤT, KIẾN NGHỊ")
     assert iv == [
-        "- Nhiệm vụ III.5.2: chưa có quyết định điều chuyển tài sản.",
-        "- Nhiệm vụ III.6: chưa bố trí được 50% vốn Trung ương.",
+        f"- {ref('III.5.2', start=True)}: chưa có quyết định điều chuyển tài sản.",
+        f"- {ref('III.6', start=True)}: chưa bố trí được 50% vốn Trung ương.",
         # from the results (rule cho-nhiem-vu-khac): the agency wrote it under «Kết quả», not «Khó khăn»
-        "- Nhiệm vụ II.8: chờ kết quả Quy hoạch tỉnh."]
+        f"- {ref('II.8', start=True)}: chờ kết quả Quy hoạch tỉnh."]
 
 
 def test_overdue_tasks_say_what_is_being_done_and_no_missing_reason(case):
     _, _, ctx = case
-    item = next(b["text"] for b in ctx["body"] if "Nhiệm vụ III.5.2, thời hạn" in b["text"])
-    assert ("Nhiệm vụ III.5.2, thời hạn quý II/2022: Sở Giao thông vận tải đang thi công cải tạo mặt đường, "
-            "đạt 60%.") in item
+    item = next(b["text"] for b in ctx["body"] if "(nhiệm vụ III.5.2), thời hạn" in b["text"])
+    assert (f"{ref('III.5.2', start=True)}, thời hạn quý II/2022: Sở Giao thông vận tải đang thi công cải tạo mặt "
+            "đường, đạt 60%.") in item
     assert "lý do" not in _body(ctx) and "chưa nêu" not in _body(ctx)
 
 
@@ -208,11 +217,11 @@ def test_silent_agencies_named_once_with_their_tasks(case, master):
 def test_next_steps_by_due_window(case):
     _, _, ctx = case
     vi = _section(ctx, "VI. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI", None)
-    assert vi[1] == "- Khẩn trương hoàn thành 1 nhiệm vụ đã quá hạn: nhiệm vụ III.5.2."
+    assert vi[1] == f"- Khẩn trương hoàn thành 1 nhiệm vụ đã quá hạn: {ref('III.5.2')}."
     # III.1 is due in quý II but never reported: its agency is chased, it is not listed under a window
-    assert vi[2] == "- Hoàn thành 1 nhiệm vụ đến hạn trong quý III năm 2022: nhiệm vụ II.4."
-    assert vi[3] == "- Hoàn thành đúng hạn 1 nhiệm vụ đến hạn trong quý IV năm 2022: nhiệm vụ II.8."
-    assert vi[4] == "- Tiếp tục triển khai 2 nhiệm vụ có thời hạn sau quý IV năm 2022: nhiệm vụ III.6, III.7."
+    assert vi[2] == f"- Hoàn thành 1 nhiệm vụ đến hạn trong quý III năm 2022: {ref('II.4')}."
+    assert vi[3] == f"- Hoàn thành đúng hạn 1 nhiệm vụ đến hạn trong quý IV năm 2022: {ref('II.8')}."
+    assert vi[4] == f"- Tiếp tục triển khai 2 nhiệm vụ có thời hạn sau quý IV năm 2022: {ref('III.6')}; {ref('III.7')}."
 
 
 def test_body_and_appendix_use_the_same_task_numbers(case):

@@ -12,9 +12,10 @@ import openpyxl
 import pikepdf
 import pytest
 
+from pipeline.plan.master import load_master
 from pipeline.errors import WARNING
 from pipeline.followup.mail import follow_up_mail, write_eml
-from tests.conftest import CONFIG, SAMPLE
+from tests.conftest import CONFIG, MASTER, SAMPLE
 
 SENDER = ("Văn phòng Ủy ban nhân dân tỉnh Kiên Giang", "vanphong.du-lieu-mau@kiengiang.example")
 WHEN = datetime(2022, 10, 5, 8, 0, tzinfo=timezone(timedelta(hours=7)))
@@ -132,16 +133,17 @@ def test_body_says_what_each_agency_must_do(follow, files):
     assert sct.count("III.13") == 1            # refused, so not listed again as unreported
 
     vptu = body("VPTU")  # sent nothing: its one task I.1
-    assert "Gửi phiếu báo cáo quý III năm 2022 về 1 nhiệm vụ" in vptu and "I.1" in vptu and "I.1 (" not in vptu
+    name = load_master(MASTER).task("I.1").short_name
+    assert "Gửi phiếu báo cáo quý III năm 2022 về 1 nhiệm vụ" in vptu and f"I.1 ({name})" in vptu
     assert "trước ngày 20/9/2022" in vptu
     refused = replace(follow["VPTU"], refused_files=[("VPTU.xls", "Tệp không phải sổ Excel .xlsx.")])
     assert ("   - Tệp «VPTU.xls» Quý cơ quan đã gửi không được tiếp nhận: tệp không phải sổ Excel .xlsx.\n"
             in _body(follow_up_mail(refused, LETTER, [], SENDER, WHEN)[0]))
 
     skhdt = body("SKHDT")   # II.4 (Tháng 9/2022) falls due on 30/9/2022
-    assert "Nhiệm vụ II.4: " in skhdt and "đến hạn ngày 30/9/2022 (thời hạn: Tháng 9/2022)" in skhdt
+    assert f"Nhiệm vụ II.4 ({load_master(MASTER).task('II.4').short_name}): " in skhdt and "đến hạn ngày 30/9/2022 (thời hạn: Tháng 9/2022)" in skhdt
     sngv = body("SNGV")     # III.4.1 (Quý III/2022) falls due on 30/9/2022; its form was accepted
-    assert "Nhiệm vụ III.4.1: " in sngv and "đến hạn ngày 30/9/2022 (thời hạn: Quý III/2022)" in sngv
+    assert f"Nhiệm vụ III.4.1 ({load_master(MASTER).task('III.4.1').short_name}): " in sngv and "đến hạn ngày 30/9/2022 (thời hạn: Quý III/2022)" in sngv
     assert "không cần gửi lại" in sngv and "trước ngày 20/9/2022" not in sngv
 
 

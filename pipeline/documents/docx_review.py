@@ -1,4 +1,4 @@
-"""Word comments on the draft DOCX: one at each point the clerk must settle (never on an issued report).
+"""Word comments on the draft DOCX: one at each point the clerk must decide (never on an issued report).
 
 The points come from the context's `review` list; each is anchored to the paragraph that prints its
 block (a body paragraph, or the appendix result cell), else to the block's anchor text (the

@@ -11,9 +11,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.documents.consolidated import FONT_SIZE, format_sheet
 from pipeline.drafting.blocks import Draft
-from pipeline.drafting.editorial import (COL_AUTO, COL_CODE, COL_DIGESTS, COL_INCLUDE, COL_LABEL, COL_NOTE, COL_POINTS,
-                                         COL_TEXT, COLUMNS, FIRST_ROW, HEADER_ROW, KIND, META_SHEET, NO, SHEET, YES, Edit,
-                                         note_to_write)
+from pipeline.drafting.editorial import (CARRIED_FROM, CARRIED_PREFIX, COL_AUTO, COL_CODE, COL_DIGESTS, COL_INCLUDE,
+                                         COL_LABEL, COL_NOTE, COL_POINTS, COL_TEXT, COLUMNS, FIRST_ROW, HEADER_ROW, KIND,
+                                         META_SHEET, NO, SHEET, YES, Edit, note_to_write)
 from pipeline.files import put_value, save_workbook_stable
 
 FONT = "Times New Roman"
@@ -92,7 +92,12 @@ def write_editorial(path: Path, draft: Draft, period_code: str, period_label: st
     ws.protection.formatColumns = False
 
     meta = wb.create_sheet(META_SHEET)
-    for r, (k, v) in enumerate((("kind", KIND), ("period_code", period_code), ("plan", plan_number)), start=1):
+    rows = [("kind", KIND), ("period_code", period_code), ("plan", plan_number)]
+    carried = [e for e in (edits.get(b.code) for b in draft.blocks) if e and e.carried]
+    if carried:   # pre-filled from the previous period and not yet confirmed (drafting.editorial.carry_edits)
+        rows.append((CARRIED_FROM, carried[0].carried))
+        rows += [(CARRIED_PREFIX + e.code, e.text) for e in carried]
+    for r, (k, v) in enumerate(rows, start=1):
         put_value(meta.cell(r, 1), k)
         put_value(meta.cell(r, 2), v)
     meta.sheet_state = "veryHidden"

@@ -43,6 +43,8 @@ class Style:
 # Paragraph styles (FORMAT.md §2). Names are shared: the Word template uses them as style
 # ids (prefixed "BC" by the builder), the CSS as class names.
 STYLES: dict[str, Style] = {
+    # a draft's «DỰ THẢO», boxed, in the top margin of page 1 above the issuing body (not in the text flow)
+    "draft_mark": Style(12, 14, bold=True),
     "issuer": Style(13, 15, bold=True, align="center"),
     "issuer_parent": Style(13, 15, align="center"),       # the parent body above a subordinate issuer
     "national_name": Style(12, 14, bold=True, align="center"),
@@ -81,6 +83,8 @@ ISSUER_RULE = 18.0
 MOTTO_RULE = 56.1      # "Độc lập - Tự do - Hạnh phúc" in bold 13 pt
 SUBJECT_RULE = 50.0
 RULE_LINE = 4          # pt: the empty paragraph whose bottom border is the rule
+DRAFT_MARK_BORDER = 0.75   # pt: the box drawn round «DỰ THẢO»
+DRAFT_MARK_PAD = 2         # pt between the box and the letters
 # Header 6.75 + 10.0 cm and signature 5.3 + 11.1 cm (Mẫu 1.4), as shares of the text width.
 HEADER_SPLIT = 6.75 / 16.75
 SIGNATURE_SPLIT = 5.3 / 16.4

@@ -4,14 +4,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-# Points that change a printed fact: an issued report is refused while one is unsettled.
+# Points that change a printed fact (or print text nobody reviewed this period): an issued report is refused
+# while one is unsettled.
 UNDATED_DONE = "undated_done"
 REJECTED_ROW = "rejected_row"
 DONE_AFTER_ISSUE = "done_after_issue"
 STALE_EDIT = "stale_edit"           # the block's automatic text changed after the clerk edited it
 FUTURE_DATE = "future_date"         # printed text cites a day after the issue date
 REREAD = "reread"                   # the workbook said «new point» on a settled block; the clerk has not cleared it
-BLOCKING_KINDS = (UNDATED_DONE, REJECTED_ROW, DONE_AFTER_ISSUE, STALE_EDIT, FUTURE_DATE, REREAD)
+CARRIED_EDIT = "carried_edit"       # the clerk's edit of the previous period, pre-filled, not yet confirmed
+BLOCKING_KINDS = (UNDATED_DONE, REJECTED_ROW, DONE_AFTER_ISSUE, STALE_EDIT, FUTURE_DATE, REREAD, CARRIED_EDIT)
 # Points to read: rewritten or withheld sentences, silent agencies, late completions.
 REWRITTEN = "rewritten"
 WITHHELD = "withheld"
@@ -19,8 +21,14 @@ SILENT_AGENCIES = "silent_agencies"
 DONE_AFTER_CUTOFF = "done_after_cutoff"
 DATE_AFTER_CUTOFF = "date_after_cutoff"   # printed text cites a day after the cut-off (FUTURE_DATE once issued)
 STATUS_BACKWARDS = "status_backwards"
+LATE_FORM = "late_form"                        # a form dated after the cut-off was used
 DEPENDENCY_PROPOSAL = "dependency_proposal"    # a wait on the Prime Minister offered as a request to him
 EXTENSION_REQUEST = "extension_request"        # a request for more time on the province's own plan, rerouted
+# What the clerk must decide about the printed text: these are Word comments on the draft too. Every point
+# (automatic rewrites, silent agencies, a completion after the cut-off, a carried edit, which is confirmed where
+# it was pre-filled) is listed in bien-tap.xlsx «Điểm cần xem».
+DECISION_KINDS = (UNDATED_DONE, REJECTED_ROW, DONE_AFTER_ISSUE, LATE_FORM, STATUS_BACKWARDS, WITHHELD,
+                  DEPENDENCY_PROPOSAL, STALE_EDIT)
 
 CHECKED_MARK = "Đã kiểm tra"   # written in «Ghi chú» by the clerk: the point is settled
 
@@ -35,6 +43,11 @@ class Point:
     @property
     def blocking(self) -> bool:
         return self.kind in BLOCKING_KINDS
+
+    @property
+    def decision(self) -> bool:
+        """The clerk must decide it: marked by a Word comment, not only listed in the workbook."""
+        return self.kind in DECISION_KINDS
 
 
 def point_digest(block_code: str, point: Point) -> str:

@@ -84,10 +84,11 @@ def _body(draft: Draft) -> list[dict]:
 
 
 def _review(draft: Draft) -> list[dict]:
-    """The points the clerk must settle, for the draft's Word comments (never printed)."""
+    """The points the clerk must decide, for the draft's Word comments (never printed); the other points
+    (automatic rewrites and the like) are listed in bien-tap.xlsx only."""
     out = []
     for block in draft.blocks:
-        open_points = [p for p in block.points if not p.settled]
+        open_points = [p for p in block.points if not p.settled and p.decision]
         if open_points:
             out.append({"code": block.code, "place": block.place, "text": block.printed, "anchor": block.anchor,
                          "comments": [f"[{block.code}] " + ("Cần xử lý trước khi ban hành. " if p.blocking else "")

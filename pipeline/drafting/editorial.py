@@ -21,7 +21,7 @@ from pathlib import Path
 
 import openpyxl
 
-from pipeline.drafting.blocks import CHECKED_MARK, REREAD, STALE_EDIT, Draft, point_digest
+from pipeline.drafting.blocks import CARRIED_EDIT, CHECKED_MARK, REREAD, STALE_EDIT, Draft, point_digest
 from pipeline.errors import ERROR, WARNING, Problem
 from pipeline.text.textsafe import make_safe
 from pipeline.text.vntext import clean_cell, fold
@@ -30,6 +30,8 @@ FILENAME = "bien-tap.xlsx"
 SHEET = "Biên tập"
 META_SHEET = "_meta"
 KIND = "bien-tap"
+CARRIED_PREFIX = "carried:"     # _meta row per block whose edit was pre-filled from the previous period
+CARRIED_FROM = "carried_from"   # _meta row: that period's label
 YES, NO = "Có", "Không"
 
 HEADER_ROW = 4
@@ -62,6 +64,7 @@ class Edit:
     note: str
     row: int
     digests: frozenset[str] = frozenset()   # «Mã điểm»: the points listed in the clerk's copy
+    carried: str = ""  # the period label of a pre-filled edit the clerk has not confirmed ("" = the clerk's own)
 
 
 def _same(a: str, b: str) -> bool:
@@ -178,7 +181,27 @@ def _read(wb, wf, name: str, period_code: str, plan_number: str) -> tuple[dict[s
         problems.append(Problem(name, f"Mã khối «{code}» có ở nhiều dòng ({', '.join(map(str, where))}); không biết "
                                       "dòng nào đúng nên không dòng nào được dùng. Giữ một dòng cho mỗi mã khối.",
                                 ERROR, sheet=SHEET, row=where[-1], column="Mã khối"))
+    _mark_carried(edits, meta)
     return edits, problems
+
+
+def _mark_carried(edits: dict[str, Edit], meta: dict[str, str]) -> None:
+    """A pre-filled edit stays «carried» while its text is the pre-filled one and its note is not checked."""
+    for code, e in edits.items():
+        key = CARRIED_PREFIX + code
+        if key in meta and _same(meta[key], e.text) and (e.text or not e.include) and not is_checked(e.note):
+            e.carried = meta.get(CARRIED_FROM) or "kỳ trước"
+
+
+def carry_edits(draft: Draft, previous: dict[str, Edit], period_label: str) -> dict[str, Edit]:
+    """The previous period's edits (`previous`, read from its workbook) offered again: for each block whose
+    automatic text is the one the clerk edited then."""
+    out = {}
+    for block in draft.blocks:
+        e = previous.get(block.code)
+        if e and (e.text or not e.include) and _same(e.baseline, block.auto):
+            out[block.code] = Edit(block.code, block.auto, e.text, e.include, "", e.row, carried=period_label)
+    return out
 
 
 def apply_edits(draft: Draft, edits: dict[str, Edit], source: str) -> list[Problem]:
@@ -209,6 +232,10 @@ def apply_edits(draft: Draft, edits: dict[str, Edit], source: str) -> list[Probl
             problems.append(Problem(source, f"Khối «{block.code}» đã được biên tập nhưng bản tự động đã thay đổi sau "
                                             "đó; cần đọc lại trước khi ban hành.", WARNING, sheet=SHEET, row=e.row,
                                     column="Nội dung biên tập"))
+        if e.carried:
+            block.point(CARRIED_EDIT, f"Nội dung biên tập được điền sẵn từ bản biên tập {e.carried} (bản tự động của "
+                                      "khối không đổi) và đang được dùng. Đọc lại: giữ thì ghi «Đã kiểm tra» ở cột «Ghi "
+                                      "chú», không dùng thì xóa nội dung ở cột «Nội dung biên tập».")
     return problems
 
 
@@ -216,8 +243,8 @@ def settle_points(draft: Draft, edits: dict[str, Edit]) -> None:
     """A fresh edit or a mark settles the points its row lists («Mã điểm»), no others."""
     for block in draft.blocks:
         e = edits.get(block.code)
-        if e is None or _reopened(e.note) or not _same(e.baseline, block.auto):
-            continue
+        if e is None or e.carried or _reopened(e.note) or not _same(e.baseline, block.auto):
+            continue   # a pre-filled edit settles nothing until the clerk confirms it
         if block.edited or is_checked(e.note):
             for p in block.points:
                 if point_digest(block.code, p) in e.digests:
@@ -228,7 +255,7 @@ def note_to_write(block, e: Edit | None) -> str:
     """The clerk's note as the next workbook carries it; a settled block with a new point says so first,
     so the old mark no longer counts until the clerk has looked (and deletes that line)."""
     note = e.note if e else ""
-    acted = e is not None and (block.edited or is_checked(note))
+    acted = e is not None and not e.carried and (block.edited or is_checked(note))   # a pre-filled edit: not yet
     if acted and any(not p.settled for p in block.points) and not _reopened(note):
         return f"{REOPENED}\n{note}" if note else REOPENED
     return note

@@ -11,6 +11,7 @@ from datetime import date
 from pipeline.text.vntext import format_date_blank_day, format_date_long
 
 DRAFT_BLANK = "      "  # the blank a văn thư fills in by hand (FORMAT.md §4)
+DRAFT_MARK = "DỰ THẢO"   # boxed at the top left of a draft's first page, as drafts circulate in offices
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def frame(sign: Signature, issue: Issue | None, draft_month: date, recipients: l
     """The shared keys of a document's context (without `subject`, `body` and the type's own parts)."""
     return {
         "draft": issue is None,
+        "draft_mark": "" if issue else DRAFT_MARK,
         "header": {
             "parent_lines": list(sign.parent_lines),
             "issuer_lines": list(sign.issuer_lines),

@@ -7,6 +7,8 @@ Sheet "Nhiệm vụ" (row 1 = header, one row per leaf task, in appendix order),
   F "Nội dung" | G "Cơ quan chủ trì" (agency codes separated by "; ", e.g. "BCHQS; BDBP; CA") | H "Ghi chú chủ trì" (qualifier written with the leads, e.g. "theo chức năng, nhiệm vụ của ngành"; empty mostly) |
   I "Cơ quan phối hợp" (text as written) | J "Thời hạn" (as written: "Quý II/2022") | K "Sản phẩm" |
   optional, by title after K: "Chủ trì gọi chung" (the co-leads as one actor in the report, «Lực lượng vũ trang tỉnh»)
+  L "Tên gọn" (optional column: the name the report uses for the task in a sentence, e.g. "lập Quy hoạch tỉnh";
+  empty: the report uses the task's code; a name that cannot stand in a sentence is a warning and is not used)
 Sheet "Cơ quan": A "Mã" | B "Tên chính thức" | C "Tên ngắn" | D "Tên gọi khác" (aliases separated by "; ") |
   E "Thư điện tử" (optional column: the agency's one official address; a malformed one is a warning and is not used)
 Sheet "Đính chính" (corrections of scanning errors): A "Vị trí" (e.g. "Nhiệm vụ III.1, cột Nội dung") | B "Nguyên văn" (the erroneous fragment exactly as in the scan) | C "Đã sửa" | D "Ghi chú"
@@ -32,6 +34,7 @@ import openpyxl
 from pipeline.plan.deadlines import parse_deadline
 from pipeline.errors import WARNING, PipelineError, ProblemList
 from pipeline.plan.model import ADD, DROP, EXTEND, Adjustment, Agency, Correction, Master, Task
+from pipeline.plan.names import name_problem
 
 TASK_SHEET = "Nhiệm vụ"
 AGENCY_SHEET = "Cơ quan"
@@ -39,6 +42,7 @@ CORRECTION_SHEET = "Đính chính"
 
 TASK_COLUMNS = ["Mã", "Phần", "Tên phần", "TT", "Nhóm", "Nội dung", "Cơ quan chủ trì",
                 "Ghi chú chủ trì", "Cơ quan phối hợp", "Thời hạn", "Sản phẩm"]
+SHORT_NAME_COLUMN = "Tên gọn"   # optional, after the required ones: masters without it still load
 AGENCY_COLUMNS = ["Mã", "Tên chính thức", "Tên ngắn", "Tên gọi khác"]
 EMAIL_COLUMN = "Thư điện tử"    # optional, after the required ones: registries without it still load
 CORRECTION_COLUMNS = ["Vị trí", "Nguyên văn", "Đã sửa", "Ghi chú"]
@@ -174,6 +178,19 @@ def load_corrections(path: Path | str, problems: ProblemList | None = None) -> l
     return out
 
 
+def load_short_names(path: Path | str) -> dict[str, tuple[str, str]]:
+    """Task id -> (content, short name) from an existing master's task sheet, for a new import to keep the
+    officer's names; {} when the workbook has no readable task sheet (a registry alone)."""
+    path = Path(path)
+    wb = _open(path)
+    try:
+        return {c["Mã"]: (c["Nội dung"], c[SHORT_NAME_COLUMN])
+                for _, c in _rows(wb, path, TASK_SHEET, TASK_COLUMNS, ProblemList(), optional=(SHORT_NAME_COLUMN,))
+                if c["Mã"] and c[SHORT_NAME_COLUMN]}
+    finally:
+        wb.close()
+
+
 def _doc_date(value, bad) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -281,7 +298,7 @@ def load_master(path: Path | str) -> Master:
     wb = _open(path)
     tasks: list[Task] = []
     seen: dict[str, int] = {}
-    for row, c in _rows(wb, path, TASK_SHEET, TASK_COLUMNS, problems, optional=(LEADS_AS_COLUMN,)):
+    for row, c in _rows(wb, path, TASK_SHEET, TASK_COLUMNS, problems, optional=(SHORT_NAME_COLUMN, LEADS_AS_COLUMN)):
         def bad(column: str, message: str) -> None:
             problems.add(path.name, message, sheet=TASK_SHEET, row=row, column=column)
 
@@ -311,11 +328,18 @@ def load_master(path: Path | str) -> Master:
         except ValueError as exc:
             bad("Thời hạn", f"nhiệm vụ {task_id}: {exc}")
             continue
+        name = c[SHORT_NAME_COLUMN]
+        if name and name_problem(name):
+            problems.add(path.name, f"tên gọn «{name}» của nhiệm vụ {task_id} {name_problem(name)}; tên này không "
+                                    "được dùng: báo cáo gọi nhiệm vụ bằng mã", severity=WARNING, sheet=TASK_SHEET,
+                         row=row, column=SHORT_NAME_COLUMN)
+            name = ""
         tasks.append(Task(
             id=task_id, section=section, section_title=c["Tên phần"], number=c["TT"], group=c["Nhóm"],
             content=c["Nội dung"], lead_codes=leads, lead_note=c["Ghi chú chủ trì"],
             coordinators=c["Cơ quan phối hợp"], deadline=deadline, product=c["Sản phẩm"], order=len(tasks),
             leads_as=c[LEADS_AS_COLUMN],
+            short_name=name,
         ))
     adjustments = load_adjustments(wb, path, {t.id: t for t in tasks}, problems)
     wb.close()

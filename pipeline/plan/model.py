@@ -77,6 +77,7 @@ class Task:
     order: int = 0           # position in the appendix
     leads_as: str = ""       # co-leads named as one actor in the report («Lực lượng vũ trang tỉnh»); "" = by name
     extension: Adjustment | None = None   # the extension in force at the period's cut-off
+    short_name: str = ""     # «Tên gọn»: the officer's name for it in a sentence ("lập Quy hoạch tỉnh"); "" = none
 
     @property
     def deadline_in_force(self) -> Deadline:

@@ -5,6 +5,9 @@ Cơ quan chủ trì thực hiện | Cơ quan phối hợp | Thời gian thực h
 repeats on every page, a row cut at a page end continues on the next page with an empty TT,
 section rows ("I …", "II …") start a section and a group row ("4", whose sub-items are "4.1",
 "4.2") gives its text to its sub-items. Tasks get the ids "I.1", "III.4.1".
+
+Each task gets a short name (column «Tên gọn»): the officer's, kept from the master given with
+`--registry` when the task's text is unchanged, else a proposal (pipeline.plan.names) the officer corrects.
 """
 from __future__ import annotations
 
@@ -24,10 +27,11 @@ from pipeline.files import put_value, save_workbook_stable
 from pipeline.plan.deadlines import parse_deadline
 from pipeline.errors import WARNING, PipelineError, ProblemList
 from pipeline.plan.master import (ADJUSTMENT_COLUMNS, ADJUSTMENT_SHEET, AGENCY_COLUMNS, AGENCY_SHEET, CORRECTION_COLUMNS,
-                             CORRECTION_SHEET, EMAIL_COLUMN,
-                             TASK_COLUMNS, TASK_SHEET, load_corrections, load_registry)
+                             CORRECTION_SHEET, EMAIL_COLUMN, SHORT_NAME_COLUMN,
+                             TASK_COLUMNS, TASK_SHEET, load_corrections, load_registry, load_short_names)
 from pipeline.plan.model import Agency, Correction, Deadline, Task
 from pipeline.text.print_policy import lay_out
+from pipeline.plan.names import propose_short_name
 from pipeline.text.vntext import clean_cell, fold
 
 TT, CONTENT, LEAD, COORD, DEADLINE, PRODUCT = range(6)
@@ -50,6 +54,7 @@ class ImportResult:
     tasks: list[Task]
     problems: ProblemList
     applied: list[Correction]
+    kept_names: tuple[str, ...] = ()    # ids of the tasks whose officer's short name was kept
 
 
 def _column_of(label: str) -> int | None:
@@ -332,7 +337,7 @@ def _one_code(raw, name, codes, file, problems, loc) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- the import
 
-def _task(raw: _Raw, index, file: str, problems: ProblemList, order: int) -> Task:
+def _task(raw: _Raw, index, file: str, problems: ProblemList, order: int, short_name: str) -> Task:
     if not raw.cells[CONTENT]:
         problems.add(file, f"nhiệm vụ {raw.id} không có nội dung", column=COLUMN_NAMES[CONTENT],
                      **_loc(raw, TT))
@@ -347,12 +352,13 @@ def _task(raw: _Raw, index, file: str, problems: ProblemList, order: int) -> Tas
         id=raw.id, section=raw.section, section_title=raw.section_title, number=raw.number,
         group=raw.parent.cells[CONTENT] if raw.parent else "", content=raw.cells[CONTENT],
         lead_codes=codes, lead_note=note, coordinators=raw.cells[COORD], deadline=deadline,
-        product=raw.cells[PRODUCT], order=order)
+        product=raw.cells[PRODUCT], order=order, short_name=short_name)
 
 
-def import_plan(docx_path: Path, registry: dict[str, Agency],
-                corrections: list[Correction]) -> ImportResult:
-    """Read the appendix of `docx_path` into tasks; every problem is reported, none raised."""
+def import_plan(docx_path: Path, registry: dict[str, Agency], corrections: list[Correction],
+                names: dict[str, tuple[str, str]] | None = None) -> ImportResult:
+    """Read the appendix of `docx_path` into tasks; every problem is reported, none raised. `names`: task id ->
+    (content, short name) of the master in use: a name is kept for the same id with the same content."""
     path = Path(docx_path)
     problems = ProblemList()
     rows = _read_rows(path, problems)
@@ -360,6 +366,7 @@ def import_plan(docx_path: Path, registry: dict[str, Agency],
     applied = _apply_corrections(raws, corrections, path.name, problems)
     index = _registry_index(registry)
     tasks: list[Task] = []
+    kept: list[str] = []
     for raw in raws:
         if raw.children:
             if any(raw.cells[c] for c in (LEAD, COORD, DEADLINE, PRODUCT)):
@@ -367,13 +374,18 @@ def import_plan(docx_path: Path, registry: dict[str, Agency],
                              "gian hoặc sản phẩm: nhiệm vụ phải ghi ở các mục con",
                              column=COLUMN_NAMES[LEAD], **_loc(raw, TT))
             continue
-        tasks.append(_task(raw, index, path.name, problems, order=len(tasks)))
-    return ImportResult(tasks, problems, applied)
+        content, name = (names or {}).get(raw.id, ("", ""))
+        if name and content == raw.cells[CONTENT]:
+            kept.append(raw.id)
+        else:
+            name = propose_short_name(raw.cells[CONTENT])
+        tasks.append(_task(raw, index, path.name, problems, order=len(tasks), short_name=name))
+    return ImportResult(tasks, problems, applied, tuple(kept))
 
 
 # ---------------------------------------------------------------- the master workbook
 
-TASK_WIDTHS = (10, 7, 30, 6, 30, 70, 18, 30, 45, 18, 55)
+TASK_WIDTHS = (10, 7, 30, 6, 30, 70, 18, 30, 45, 18, 55, 40)
 AGENCY_WIDTHS = (14, 45, 25, 70, 45)
 CORRECTION_WIDTHS = (40, 35, 35, 50)
 ADJUSTMENT_WIDTHS = (14, 16, 18, 22, 14, 35, 40)
@@ -403,9 +415,9 @@ def write_master(result: ImportResult, registry: dict[str, Agency],
     wb = Workbook()
     wb._named_styles["Normal"].font = _FONT    # column widths count the cells' font's digits
     wb.remove(wb.active)
-    _sheet(wb, TASK_SHEET, TASK_COLUMNS, TASK_WIDTHS, (
+    _sheet(wb, TASK_SHEET, [*TASK_COLUMNS, SHORT_NAME_COLUMN], TASK_WIDTHS, (
         (t.id, t.section, t.section_title, t.number, t.group, t.content, "; ".join(t.lead_codes),
-         t.lead_note, t.coordinators, t.deadline.text, t.product) for t in result.tasks))
+         t.lead_note, t.coordinators, t.deadline.text, t.product, t.short_name) for t in result.tasks))
     _sheet(wb, AGENCY_SHEET, [*AGENCY_COLUMNS, EMAIL_COLUMN], AGENCY_WIDTHS, (
         (a.code, a.name, a.short_name, "; ".join(a.aliases), a.email) for a in registry.values()))
     _sheet(wb, CORRECTION_SHEET, CORRECTION_COLUMNS, CORRECTION_WIDTHS, (
@@ -417,12 +429,26 @@ def write_master(result: ImportResult, registry: dict[str, Agency],
 
 # ---------------------------------------------------------------- command line
 
+def _print_names(result: ImportResult) -> None:
+    """What the officer has to do about the short names (column «Tên gọn»)."""
+    proposed = [t.id for t in result.tasks if t.short_name and t.id not in result.kept_names]
+    missing = [t.id for t in result.tasks if not t.short_name]
+    if result.kept_names:
+        print(f"Giữ tên gọn đã có của {len(result.kept_names)} nhiệm vụ (nội dung không đổi).")
+    if proposed:
+        print(f"Đã đề xuất tên gọn cho {len(proposed)} nhiệm vụ: {', '.join(proposed)}; xem lại và sửa ở cột "
+              f"«{SHORT_NAME_COLUMN}» (tên gọn đứng giữa câu, ví dụ «lập Quy hoạch tỉnh»).")
+    if missing:
+        print(f"{len(missing)} nhiệm vụ chưa có tên gọn (nội dung dài, không tự rút gọn): {', '.join(missing)}; "
+              f"điền ở cột «{SHORT_NAME_COLUMN}», nếu để trống báo cáo gọi nhiệm vụ bằng mã.")
+
+
 def cmd_import_plan(docx: Path, output: Path, registry_from: Path) -> int:
     """`import-plan`: read the appendix, print a summary, write the master when error-free."""
     try:
         registry = load_registry(Path(registry_from))
         corrections = load_corrections(Path(registry_from))
-        result = import_plan(Path(docx), registry, corrections)
+        result = import_plan(Path(docx), registry, corrections, load_short_names(Path(registry_from)))
     except PipelineError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
@@ -430,6 +456,7 @@ def cmd_import_plan(docx: Path, output: Path, registry_from: Path) -> int:
     parts = "".join(f", phần {s}: {n}" for s, n in per_section.items())
     print(f"Đã đọc {len(result.tasks)} nhiệm vụ từ «{Path(docx).name}»{parts}.")
     print(f"Đã áp dụng {len(result.applied)} đính chính.")
+    _print_names(result)
     warnings = [p for p in result.problems if p.severity == WARNING]
     for p in warnings:
         print(f"  - {p}")
