@@ -165,9 +165,14 @@ def _swallowed(frame) -> bool:
     return False
 
 
+_redeliveries: list[threading.Timer] = []
+
+
 def _stop(signum, frame):
     if _swallowed(frame):   # deliver the signal again a moment later, outside it
-        threading.Timer(0.01, os.kill, (os.getpid(), signum)).start()
+        timer = threading.Timer(0.01, os.kill, (os.getpid(), signum))
+        _redeliveries.append(timer)
+        timer.start()
         return
     raise Stopped(signal.Signals(signum).name)
 
@@ -196,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         stop = _stop_behind(exc)
         return _stopped(stop) if stop else _unexpected(exc, args.debug)
     finally:
+        for timer in _redeliveries:   # the run is over: a stop still on its way must not kill the exit
+            timer.cancel()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 

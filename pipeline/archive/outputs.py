@@ -170,12 +170,17 @@ def remove_leftovers(period_dir: Path) -> list[Path]:
 @contextmanager
 def staging(period_dir: Path):
     """A hidden folder to build outputs in; removed afterwards whatever happens."""
-    stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=period_dir))
+    stage = None
     try:
+        # a stop arriving between the folder's creation and `stage` being known would leave it behind
+        with signals_deferred():
+            stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=period_dir))
         os.chmod(stage, dir_mode())  # it may become an issued folder: readable per umask, not 0700
         yield stage
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        if stage is not None:
+            with signals_deferred():   # nor may it cut the clean-up short
+                shutil.rmtree(stage, ignore_errors=True)
 
 
 @contextmanager
