@@ -69,19 +69,25 @@ RECORDS_BACK = 8   # how many periods back a missing record is looked for (two y
 
 
 def previous_record(config: PlanConfig, plan: Master, period: Period, history: Path,
-                    problems: list[Problem], depth: int = RECORDS_BACK) -> PeriodRecord | None:
+                    problems: list[Problem]) -> PeriodRecord | None:
     """The previous period's record; never run: built from input/<previous>/ on the fly (keeping what was done
-    before it, from its own previous record), and said so."""
+    before it, from its own previous record), and said so. A damaged record file is set aside first: it never
+    blocks the work, the periods are rebuilt from their inputs."""
+    damaged = set_aside_if_damaged(history)
+    if damaged:
+        problems.append(damaged)
+    return _previous_record(config, plan, period, history, problems, RECORDS_BACK)
+
+
+def _previous_record(config: PlanConfig, plan: Master, period: Period, history: Path, problems: list[Problem],
+                     depth: int) -> PeriodRecord | None:
     from pipeline.collection.collect import collect
 
     before = previous_period(period)
-    damaged = set_aside_if_damaged(history)   # a damaged record never blocks the work: rebuilt from inputs
-    if damaged:
-        problems.append(damaged)
     record = read_record(history, before)
     folder = config.input_dir / before.code
     if record is None and folder.is_dir():
-        earlier = previous_record(config, plan, before, history, [], depth - 1) if depth > 1 else None
+        earlier = _previous_record(config, plan, before, history, [], depth - 1) if depth > 1 else None
         master = plan.as_of(before.end)
         collection = collect(folder, master, before, ignore=(EDITORIAL_FILE,))
         merged = merge(master, before, collection.rows, collection.reported_agencies,

@@ -19,19 +19,14 @@ from pipeline.collection import sheet_layout as L
 from pipeline.followup.run import build_follow_up
 from pipeline.report import build_report
 from pipeline.status.merge import DONE_STATUSES, NOT_REPORTED
-from tests.conftest import CONFIG, INPUT, MASTER
+from tests.conftest import CONFIG, copy_project
 
 NOT_REPORTED_LABEL = "Chưa báo cáo"
 
 
 def _project(root):
-    plan = root / "input"
-    plan.mkdir()
-    shutil.copy(CONFIG, plan / CONFIG.name)
-    shutil.copy(MASTER, plan / MASTER.name)
-    for period in ("2022-Q2", "2022-Q3"):
-        shutil.copytree(INPUT / period, plan / period)   # the committed sample: no clerk file in it
-    return plan / CONFIG.name
+    """The sample project (configuration, master, the committed periods' forms) in `root`: its configuration."""
+    return copy_project(root) / "input" / CONFIG.name
 
 
 def _templates(config, out, period):

@@ -109,6 +109,18 @@ def _config_with_master(tmp_path: Path, edit) -> Path:
     return folder / CONFIG.name
 
 
+def _plan_changes(*rows):
+    """An `edit` for _config_with_master: the sheet «Điều chỉnh» holding exactly `rows`."""
+    def edit(wb):
+        ws = wb.create_sheet("Điều chỉnh") if "Điều chỉnh" not in wb.sheetnames else wb["Điều chỉnh"]
+        ws.delete_rows(1, ws.max_row)
+        ws.append(["Mã nhiệm vụ", "Loại điều chỉnh", "Thời hạn mới", "Số văn bản", "Ngày văn bản", "Cơ quan ban hành",
+                   "Ghi chú"])
+        for row in rows:
+            ws.append(row)
+    return edit
+
+
 # ----------------------------------------------------------------------------- 1. issue only what was reviewed
 
 def test_case_1_a_stale_edit_blocks_issuing(reviewed, tmp_path):
@@ -546,13 +558,8 @@ def test_email_subjects_keep_every_space_for_every_agency_and_period(master):
 def test_an_extension_must_move_the_deadline_later(tmp_path):
     from pipeline.plan.master import load_master
 
-    def edit(wb):
-        ws = wb.create_sheet("Điều chỉnh") if "Điều chỉnh" not in wb.sheetnames else wb["Điều chỉnh"]
-        ws.delete_rows(1, ws.max_row)
-        ws.append(["Mã nhiệm vụ", "Loại điều chỉnh", "Thời hạn mới", "Số văn bản", "Ngày văn bản", "Cơ quan ban hành",
-                   "Ghi chú"])
-        ws.append(["II.4", "Gia hạn", "Quý I/2022", "12/UBND-TH", "15/8/2022", "UBND tỉnh", ""])
-    config = _config_with_master(tmp_path, edit)
+    config = _config_with_master(tmp_path, _plan_changes(
+        ["II.4", "Gia hạn", "Quý I/2022", "12/UBND-TH", "15/8/2022", "UBND tỉnh", ""]))
     with pytest.raises(PipelineError) as err:
         load_master(config.parent / MASTER.name)
     assert "gia hạn đến «Quý I/2022» không lùi thời hạn đang có" in str(err.value)
@@ -562,16 +569,11 @@ def test_an_extension_must_move_the_deadline_later(tmp_path):
 def test_conflicting_plan_changes_are_each_named(tmp_path):
     from pipeline.plan.master import load_master
 
-    def edit(wb):
-        ws = wb.create_sheet("Điều chỉnh") if "Điều chỉnh" not in wb.sheetnames else wb["Điều chỉnh"]
-        ws.delete_rows(1, ws.max_row)
-        ws.append(["Mã nhiệm vụ", "Loại điều chỉnh", "Thời hạn mới", "Số văn bản", "Ngày văn bản", "Cơ quan ban hành",
-                   "Ghi chú"])
-        ws.append(["II.4", "Gia hạn", "Quý IV/2023", "12/UBND-TH", "15/8/2022", "UBND tỉnh", ""])
-        ws.append(["II.4", "Gia hạn", "Quý II/2023", "13/UBND-TH", "15/8/2022", "UBND tỉnh", ""])
-        ws.append(["II.5", "Bãi bỏ", "", "14/UBND-TH", "01/7/2022", "UBND tỉnh", ""])
-        ws.append(["II.5", "Gia hạn", "Quý IV/2023", "15/UBND-TH", "01/8/2022", "UBND tỉnh", ""])
-    config = _config_with_master(tmp_path, edit)
+    config = _config_with_master(tmp_path, _plan_changes(
+        ["II.4", "Gia hạn", "Quý IV/2023", "12/UBND-TH", "15/8/2022", "UBND tỉnh", ""],
+        ["II.4", "Gia hạn", "Quý II/2023", "13/UBND-TH", "15/8/2022", "UBND tỉnh", ""],
+        ["II.5", "Bãi bỏ", "", "14/UBND-TH", "01/7/2022", "UBND tỉnh", ""],
+        ["II.5", "Gia hạn", "Quý IV/2023", "15/UBND-TH", "01/8/2022", "UBND tỉnh", ""]))
     with pytest.raises(PipelineError) as err:
         load_master(config.parent / MASTER.name)
     message = str(err.value)

@@ -10,15 +10,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import CONFIG, ROOT, copy_sample
+from tests.conftest import CONFIG, copy_sample
 from tests.sheetprint import (cell_tokens, clipped_lines, key_values, missing_words, pages_without,
                               print_sheets)
 
 from pipeline.text.print_policy import percent_text, wrapped_lines
 
 
-def _run(*args):
-    done = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(CONFIG), *args], cwd=ROOT,
+def _run(*args, cwd):
+    done = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(CONFIG), *args], cwd=cwd,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode in (0, 1), done.stderr
 
@@ -30,12 +30,11 @@ def printed(tmp_path_factory):
     base = tmp_path_factory.mktemp("print")
     folder = copy_sample(base / "in")
     out = base / "out"
-    _run("report", "--period", "2022-Q3", "--input", str(folder), "--output", str(out))
-    _run("don-doc", "--period", "2022-Q3", "--input", str(folder), "--output", str(out))
-    _run("templates", "--period", "2022-Q4", "--output", str(out))
+    _run("report", "--period", "2022-Q3", "--input", str(folder), "--output", str(out), cwd=base)
+    _run("don-doc", "--period", "2022-Q3", "--input", str(folder), "--output", str(out), cwd=base)
+    _run("templates", "--period", "2022-Q4", "--output", str(out), cwd=base)
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from plan_docx import build_plan_docx
+    from tests.plan_docx import build_plan_docx
 
     from pipeline.plan.master import load_corrections, load_registry
     from pipeline.plan.plan_import import import_plan, write_master

@@ -17,20 +17,15 @@ from pipeline.drafting.context import Issue
 from pipeline.drafting.editorial import COL_CODE, COL_NOTE, COL_TEXT, FIRST_ROW, SHEET
 from pipeline.errors import PipelineError
 from pipeline.report import build_report
-from tests.conftest import CONFIG, INPUT, MASTER, ROOT, settle_all
+from tests.conftest import CONFIG, ROOT, copy_project, settle_all
 
 TODAY = date(2026, 11, 27)
 PLACE = re.compile(r"- (input/2022-Q3/bien-tap\.xlsx), dòng (\d+) \(khối «([^»]+)»\): ghi «Đã kiểm tra» ở cột «Ghi chú»")
 
 
 def _project(root):
-    plan = root / "input"
-    plan.mkdir()
-    shutil.copy(CONFIG, plan / CONFIG.name)
-    shutil.copy(MASTER, plan / MASTER.name)
-    for period in ("2022-Q2", "2022-Q3"):
-        shutil.copytree(INPUT / period, plan / period)   # the committed sample: no clerk file in it
-    return plan / CONFIG.name
+    """The sample project (configuration, master, the committed periods' forms) in `root`: its configuration."""
+    return copy_project(root) / "input" / CONFIG.name
 
 
 def _tinh_hinh(config, out, *more):

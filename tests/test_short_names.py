@@ -17,7 +17,7 @@ from pipeline.plan.names import name_problem, propose_short_name
 from pipeline.plan.plan_import import ImportResult, cmd_import_plan, import_plan, write_master
 from pipeline.errors import WARNING, ProblemList
 from plan_docx import build_plan_docx
-from tests.conftest import CONFIG, MASTER, ROOT
+from tests.conftest import CONFIG, MASTER
 
 OPEN_CLOSE = ("()", "[]", "“”", "«»", "‘’")
 
@@ -206,7 +206,7 @@ def test_check_template_lists_the_tasks_without_a_short_name(tmp_path):
             ws.cell(r, 12).value = None
     wb.save(folder / MASTER.name)
     r = subprocess.run([sys.executable, "-m", "pipeline", "--config", str(folder / CONFIG.name), "check-template"],
-                       capture_output=True, text=True, cwd=ROOT)
+                       capture_output=True, text=True, cwd=folder)
     assert r.returncode == 1, r.stdout + r.stderr
     line = next(x for x in r.stdout.splitlines() if "chưa có tên gọn" in x)
     assert line.rstrip().endswith("II.4, III.13") and "2 nhiệm vụ" in line

@@ -605,10 +605,6 @@ def _check_rows(t: pd.DataFrame, master: Master, period, ref: dict[str, tuple],
     return out[ok][ROW_COLUMNS].reset_index(drop=True), f
 
 
-def _short(s: str, n: int = 60) -> str:
-    return s if len(s) <= n else s[: n - 1] + "…"
-
-
 def _differing(got: str, want: str, n: int = 60) -> tuple[str, str]:
     """Short snippets of two texts around their first difference ("…" marks what is left out)."""
     if len(got) <= n and len(want) <= n:
